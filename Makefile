@@ -1,0 +1,34 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run install test e2e-deps sample lint clean
+
+# Install once; again only when requirements.txt changes.
+install: $(STAMP)
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $(STAMP)
+
+run: install
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+# Browser tests need Debian's chromium and a CJK font; install them when missing (root on CI).
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	    || echo "could not install chromium/fonts-noto-cjk: browser tests will be skipped"; }
+
+test: install e2e-deps
+	$(BIN)/python -m pytest -q
+
+sample: install
+	$(BIN)/python -m workbench sample --out sample_data
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,75 @@
+-- order_fact: every counted order as of the as-of date, with the customer's purchase history.
+-- param counted_statuses text[] = @counted_statuses: statuses counted as a purchase
+-- param as_of date = @as_of: orders after this day are not yet known
+-- columns: order_id, customer_id, ordered_at, order_date, amount, status, order_kind,
+--   subscription_id, subscription_seq, ad_code, channel, coupon_code, is_trial, lead_product_id,
+--   has_excluded_product, purchase_ordinal, first_ordered_at, prev_ordered_at, days_since_prev,
+--   first_ad_code, first_channel, first_product_id, first_is_trial
+with counted as (
+    select o.*
+    from orders o
+    where o.ordered_at < cast($as_of as date) + interval 1 day
+      -- a dataset without a status column counts every order
+      and (o.status is null or o.status in (select unnest(cast($counted_statuses as varchar[]))))
+),
+
+item_roles as (
+    -- an order is a trial order when it holds a trial product and no main product (issue 7)
+    select
+        i.order_id,
+        max(case when coalesce(p.product_role, 'main') = 'trial' then 1 else 0 end) as has_trial,
+        max(case when coalesce(p.product_role, 'main') = 'main' then 1 else 0 end) as has_main,
+        max(case when p.excluded then 1 else 0 end) as has_excluded,
+        -- the order's lead product: its biggest line, ties broken by product_id
+        min(i.product_id) filter (where i.line_rank = 1) as lead_product_id
+    from (
+        select order_id, product_id,
+               row_number() over (partition by order_id order by line_amount desc nulls last, product_id) as line_rank
+        from order_items
+    ) i
+    left join products p on p.product_id = i.product_id
+    group by i.order_id
+),
+
+ranked as (
+    select
+        c.order_id, c.customer_id, c.ordered_at,
+        cast(c.ordered_at as date) as order_date,
+        cast(c.total_amount as double) as amount,
+        c.status,
+        coalesce(c.order_kind, 'normal') as order_kind,
+        c.subscription_id, c.subscription_seq, c.ad_code, c.channel, c.coupon_code,
+        coalesce(r.has_trial = 1 and r.has_main = 0, false) as is_trial,
+        r.lead_product_id,
+        coalesce(r.has_excluded = 1, false) as has_excluded_product,
+        case when c.customer_id is not null then
+            row_number() over (partition by c.customer_id order by c.ordered_at, c.order_id)
+        end as purchase_ordinal,
+        case when c.customer_id is not null then
+            lag(c.ordered_at) over (partition by c.customer_id order by c.ordered_at, c.order_id)
+        end as prev_ordered_at
+    from counted c
+    left join item_roles r on r.order_id = c.order_id
+),
+
+firsts as (
+    select customer_id, ordered_at as first_ordered_at, ad_code as first_ad_code,
+           channel as first_channel, lead_product_id as first_product_id, is_trial as first_is_trial
+    from ranked
+    where purchase_ordinal = 1
+),
+
+final as (
+    select
+        r.order_id, r.customer_id, r.ordered_at, r.order_date, r.amount, r.status, r.order_kind,
+        r.subscription_id, r.subscription_seq, r.ad_code, r.channel, r.coupon_code, r.is_trial,
+        r.lead_product_id, r.has_excluded_product, r.purchase_ordinal, f.first_ordered_at,
+        r.prev_ordered_at,
+        date_diff('day', cast(r.prev_ordered_at as date), r.order_date) as days_since_prev,
+        f.first_ad_code, f.first_channel, f.first_product_id, f.first_is_trial
+    from ranked r
+    left join firsts f on f.customer_id = r.customer_id
+)
+
+select * from final
+order by ordered_at, order_id

@@ -1,0 +1,135 @@
+"""The command line: `python -m workbench sample|validate|query …`.
+
+Exit codes: 0 success, 2 for anything the user can fix (unknown query, bad parameter, a dataset
+that fails the contract), with a message in the UI language on stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from . import export, runner
+from .errors import QueryError, WorkbenchError
+from .i18n import t
+from .settings import SettingsError, load_settings
+
+EXIT_USAGE = 2
+
+
+def _lang(args) -> str:
+    return args.lang or os.environ.get("WORKBENCH_LANG") or "ja"
+
+
+def _settings(args):
+    settings = load_settings(getattr(args, "settings", None))
+    if getattr(args, "as_of", None):
+        try:
+            settings = settings.replace(as_of=dt.date.fromisoformat(args.as_of))
+        except ValueError:
+            raise WorkbenchError("dataset.bad_as_of", value=args.as_of) from None
+    return settings
+
+
+def cmd_sample(args) -> int:
+    from .sample import write
+
+    counts = write(args.out, customers=args.customers, seed=args.seed)
+    for table, rows in counts.items():
+        print(f"{table}: {rows}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .dataset import ContractError, load_folder
+
+    lang = _lang(args)
+    try:
+        ds = load_folder(args.data, _settings(args))
+    except ContractError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        print(exc.report(lang), file=sys.stderr)
+        return EXIT_USAGE
+    for table in ds.present:
+        print(t("cli.valid", lang, table=table, rows=f"{ds.row_counts[table]:,}"))
+    settings = _settings(args)
+    cur = ds.cursor(settings)
+    orders, customers = cur.execute("select count(*), count(distinct customer_id) from order_fact").fetchone()
+    print(t("cli.facts", lang, as_of=ds.as_of(settings).isoformat(), orders=f"{orders:,}", customers=f"{customers:,}"))
+    return 0
+
+
+def parse_params(pairs: list[str]) -> dict:
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QueryError("query.bad_param_syntax", text=pair)
+        out[key.strip()] = value
+    return out
+
+
+def cmd_query(args) -> int:
+    if args.list:
+        for spec in runner.list_queries():
+            print(f"{spec.name}\t{spec.description}")
+        return 0
+    if not args.name:
+        raise QueryError("query.unknown", name="")
+    from .dataset import load_folder
+
+    spec = runner.get_query(args.name)
+    params = parse_params(args.param)
+    settings = _settings(args)
+    runner.bind(spec, params, settings)  # parameter errors before the (slower) load
+    ds = load_folder(args.data, settings)
+    df = ds.run(spec.name, params, settings)
+    sys.stdout.write(export.to_json(df) + "\n" if args.format == "json" else export.to_csv(df))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m workbench", description="Repeat-commerce analyst workbench")
+    ap.add_argument("--lang", choices=("ja", "en"), help="message language (default ja, or $WORKBENCH_LANG)")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample", help="write the deterministic sample shop")
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--customers", type=int, default=3000)
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("validate", help="check a dataset folder against the data contract")
+    p.add_argument("--data", required=True, type=Path)
+    p.add_argument("--as-of")
+    p.add_argument("--settings", help="settings TOML file")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="run an analysis query")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--list", action="store_true", help="list the queries")
+    p.add_argument("--data", type=Path)
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--as-of")
+    p.add_argument("--settings", help="settings TOML file")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(func=cmd_query)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "query" and not args.list and args.data is None:
+        build_parser().error("query needs --data DIR")
+    try:
+        return args.func(args)
+    except WorkbenchError as exc:
+        print(exc.message(_lang(args)), file=sys.stderr)
+        if hasattr(exc, "report"):
+            print(exc.report(_lang(args)), file=sys.stderr)
+        return EXIT_USAGE
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,301 @@
+"""Loading a dataset into DuckDB: contract checks, canonical tables, derived facts.
+
+A dataset is a folder of Parquet files, one per canonical table (`orders.parquet` or a folder
+`orders/` of part files), or a dict of DataFrames (importers, tests). Loading is all or nothing:
+every contract violation is collected and reported, and nothing is loaded when there is one.
+
+Each Dataset owns one DuckDB database. The derived facts (order_fact, customer_fact) are built
+once per (counted statuses, as-of date) into their own schema; a cursor per caller sets its
+search path to that schema, so sessions with different settings never see each other's facts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import runner
+from .contract import BOOL, DATE, DECIMAL, INT, TABLES, TEXT, TIMESTAMP, Table
+from .errors import DatasetError
+from .settings import Settings
+
+FACTS_DIR = runner.QUERIES_DIR / "facts"
+FACTS = ("order_fact", "customer_fact")
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One contract violation: which table and column, what, how many rows, a few examples."""
+
+    table: str
+    column: str | None
+    code: str  # catalogue key under contract.*
+    count: int = 0
+    examples: tuple[str, ...] = ()
+
+    def message(self, lang: str = "ja") -> str:
+        from .i18n import t
+
+        return t(f"contract.{self.code}", lang, table=self.table, column=self.column or "-", count=self.count,
+                 examples=", ".join(self.examples) or "-")
+
+
+class ContractError(DatasetError):
+    """The dataset does not meet the contract; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("contract.failed", count=len(problems))
+
+    def report(self, lang: str = "ja") -> str:
+        return "\n".join(p.message(lang) for p in self.problems)
+
+
+def table_files(folder: Path) -> dict[str, list[Path]]:
+    """Parquet files per canonical table found in `folder`."""
+    found = {}
+    for name in TABLES:
+        single = folder / f"{name}.parquet"
+        parts = folder / name
+        if single.is_file():
+            found[name] = [single]
+        elif parts.is_dir():
+            files = sorted(parts.rglob("*.parquet"))
+            if files:
+                found[name] = files
+    return found
+
+
+def _q(ident: str) -> str:
+    """Quote an identifier from the contract (never from user text)."""
+    return '"' + ident.replace('"', '""') + '"'
+
+
+def new_connection(settings: Settings | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    if memory_limit:
+        con.execute("SET memory_limit = $m", {"m": memory_limit})
+    tz = (settings or Settings()).timezone
+    try:
+        con.execute("SET TimeZone = $tz", {"tz": tz})
+    except duckdb.Error:
+        pass  # ICU not available: time zone conversion falls back to UTC
+    return con
+
+
+class Dataset:
+    """A loaded, validated dataset with its own DuckDB database."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, present: tuple[str, ...], name: str, source: str = ""):
+        self.con = con
+        self.present = present
+        self.name = name
+        self.source = source
+        self.row_counts = {t: con.execute(f"select count(*) from {_q(t)}").fetchone()[0] for t in TABLES}
+        latest = con.execute("select max(ordered_at) from orders").fetchone()[0]
+        self.default_as_of: dt.date | None = latest.date() if latest else None
+        self._facts: dict[tuple, str] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ facts
+    def as_of(self, settings: Settings) -> dt.date:
+        return settings.as_of or self.default_as_of or dt.date.today()
+
+    def facts_schema(self, settings: Settings) -> str:
+        """The schema holding the facts for these settings, built on first use."""
+        as_of = self.as_of(settings)
+        key = (tuple(sorted(settings.counted_statuses)), as_of)
+        with self._lock:
+            schema = self._facts.get(key)
+            if schema is None:
+                schema = "fx_" + hashlib.sha1(repr(key).encode()).hexdigest()[:12]
+                cur = self.con.cursor()
+                cur.execute(f"create schema if not exists {schema}")
+                cur.execute(f"set search_path = '{schema},main'")
+                s = settings.replace(as_of=as_of)
+                for fact in FACTS:
+                    spec = runner.parse(FACTS_DIR / f"{fact}.sql")
+                    params = runner.bind(spec, {}, s)
+                    cur.execute(f"create or replace table {schema}.{fact} as {spec.sql}", params)
+                cur.close()
+                self._facts[key] = schema
+            return schema
+
+    def cursor(self, settings: Settings) -> duckdb.DuckDBPyConnection:
+        """A new cursor whose unqualified names see the canonical tables and these settings' facts."""
+        schema = self.facts_schema(settings)
+        cur = self.con.cursor()
+        cur.execute(f"set search_path = '{schema},main'")
+        return cur
+
+    def run(self, name: str, params: dict | None = None, settings: Settings | None = None) -> pd.DataFrame:
+        """Run query `name` with `params` (raw values, converted and validated)."""
+        settings = settings or Settings()
+        settings = settings.replace(as_of=self.as_of(settings))
+        spec = runner.get_query(name)
+        bound = runner.bind(spec, params, settings)
+        cur = self.cursor(settings)
+        try:
+            return runner.run_sql(cur, spec, bound)
+        finally:
+            cur.close()
+
+    def has(self, *tables: str) -> bool:
+        return all(t in self.present for t in tables)
+
+
+# ---------------------------------------------------------------------- loading
+def _source_types(con, view: str) -> dict[str, str]:
+    return {r[0]: r[1] for r in con.execute(f"describe {view}").fetchall()}
+
+
+def _check_table(con, table: Table, view: str) -> list[Problem]:
+    """Contract checks of one staged source table."""
+    problems: list[Problem] = []
+    types = _source_types(con, view)
+    if not con.execute(f"select count(*) from {view}").fetchone()[0] and table.required:
+        problems.append(Problem(table.name, None, "empty"))
+    for col in table.columns:
+        if col.name not in types:
+            if col.required:
+                problems.append(Problem(table.name, col.name, "missing_column"))
+            continue
+        q = _q(col.name)
+        target = col.type
+        expr = _cast_expr(q, types[col.name], target, try_=True)
+        bad = con.execute(
+            f"select count(*), list(distinct cast({q} as varchar))[1:{EXAMPLES}] from {view} "
+            f"where {q} is not null and {expr} is null"
+        ).fetchone()
+        if bad[0]:
+            problems.append(Problem(table.name, col.name, "bad_type", bad[0], tuple(bad[1])))
+            continue
+        if col.required:
+            n = con.execute(f"select count(*) from {view} where {q} is null").fetchone()[0]
+            if n:
+                problems.append(Problem(table.name, col.name, "missing_value", n))
+        if col.unique:
+            dup = con.execute(
+                f"select coalesce(sum(n), 0), list(k order by k)[1:{EXAMPLES}] from "
+                f"(select cast({q} as varchar) as k, count(*) as n from {view} where {q} is not null group by 1 having count(*) > 1)"
+            ).fetchone()
+            if dup[0]:
+                problems.append(Problem(table.name, col.name, "duplicate", int(dup[0]), tuple(dup[1])))
+        if col.non_negative:
+            neg = con.execute(
+                f"select count(*), list({q} order by {q})[1:{EXAMPLES}] from {view} where {expr} < 0"
+            ).fetchone()
+            if neg[0]:
+                problems.append(Problem(table.name, col.name, "negative", neg[0], tuple(str(v) for v in neg[1])))
+        if col.allowed:
+            unk = con.execute(
+                f"select count(*), list(distinct cast({q} as varchar))[1:{EXAMPLES}] from {view} "
+                f"where {q} is not null and cast({q} as varchar) not in (select unnest($allowed))",
+                {"allowed": list(col.allowed)},
+            ).fetchone()
+            if unk[0]:
+                problems.append(Problem(table.name, col.name, "unknown_value", unk[0], tuple(sorted(unk[1]))))
+    return problems
+
+
+def _cast_expr(q: str, source_type: str, target: str, try_: bool) -> str:
+    cast = "try_cast" if try_ else "cast"
+    if target == TIMESTAMP and source_type.upper().startswith("TIMESTAMP WITH TIME ZONE"):
+        # shop-local wall-clock time: the connection's TimeZone is the shop's
+        return f"{cast}({q} as timestamp)"
+    if target == TEXT:
+        return f"cast({q} as varchar)"
+    return f"{cast}({q} as {target})"
+
+
+def _canonical_select(con, table: Table, view: str) -> str:
+    types = _source_types(con, view)
+    cols = []
+    for col in table.columns:
+        if col.name in types:
+            cols.append(f"{_cast_expr(_q(col.name), types[col.name], col.type, try_=False)} as {_q(col.name)}")
+        else:
+            cols.append(f"cast(null as {col.type}) as {_q(col.name)}")
+    return "select " + ", ".join(cols) + f" from {view}"
+
+
+def _load(con, staged: dict[str, str], name: str, source: str) -> Dataset:
+    if "orders" not in staged:
+        raise ContractError([Problem("orders", None, "missing_table")])
+    problems = []
+    for tname, view in staged.items():
+        problems += _check_table(con, TABLES[tname], view)
+    if problems:
+        raise ContractError(problems)
+    for tname, tbl in TABLES.items():
+        if tname in staged:
+            sql = _canonical_select(con, tbl, staged[tname])
+        else:
+            sql = "select " + ", ".join(f"cast(null as {c.type}) as {_q(c.name)}" for c in tbl.columns) + " where false"
+        if tname == "order_items":
+            # line_amount defaults to quantity × unit_price
+            sql = f"select * replace (coalesce(line_amount, quantity * unit_price) as line_amount) from ({sql})"
+        con.execute(f"create or replace table main.{_q(tname)} as {sql}")
+    for view in staged.values():
+        try:
+            con.unregister(view)  # a registered DataFrame
+        except duckdb.Error:
+            pass
+        con.execute(f"drop view if exists {view}")
+    return Dataset(con, tuple(t for t in TABLES if t in staged), name, source)
+
+
+def load_folder(path: str | Path, settings: Settings | None = None, memory_limit: str | None = None) -> Dataset:
+    """Load a folder of Parquet files; ContractError or DatasetError when it cannot be."""
+    folder = Path(path).expanduser()
+    if not folder.is_dir():
+        raise DatasetError("dataset.not_found", path=str(folder))
+    files = table_files(folder)
+    if "orders" not in files:
+        raise ContractError([Problem("orders", None, "missing_table")])
+    con = new_connection(settings, memory_limit)
+    staged = {}
+    for tname, paths in files.items():
+        view = f"src_{tname}"
+        try:
+            con.read_parquet([str(p) for p in paths], union_by_name=True).create_view(view)
+        except duckdb.Error as exc:
+            con.close()
+            raise DatasetError("dataset.unreadable", path=", ".join(p.name for p in paths), why=str(exc).splitlines()[0]) from None
+        staged[tname] = view
+    try:
+        return _load(con, staged, folder.name, str(folder))
+    except Exception:
+        con.close()
+        raise
+
+
+def load_frames(frames: dict[str, pd.DataFrame], name: str = "frames", settings: Settings | None = None) -> Dataset:
+    """Load canonical tables given as DataFrames (importers and tests)."""
+    unknown = sorted(set(frames) - set(TABLES))
+    if unknown:
+        raise DatasetError("dataset.unknown_table", table=unknown[0])
+    con = new_connection(settings)
+    staged = {}
+    for tname, df in frames.items():
+        view = f"src_{tname}"
+        con.register(view, df)
+        staged[tname] = view
+    try:
+        return _load(con, staged, name, "")
+    except Exception:
+        con.close()
+        raise
+
+
+def validate_folder(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
+    try:
+        return load_folder(path), []
+    except ContractError as exc:
+        return None, exc.problems
