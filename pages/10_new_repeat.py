@@ -47,12 +47,15 @@ else:
         d = cur[col] - before[col]
         return fmt.money(d, s) if money else f"{int(d):+,}"
 
-    m = st.columns(5)
+    m = st.columns(4)
     m[0].metric(tr("col.buyers"), fmt.count(cur["buyers"]), delta("buyers"))
     m[1].metric(tr("col.new_customers"), fmt.count(cur["new_customers"]), delta("new_customers"))
     m[2].metric(tr("col.repeat_customers"), fmt.count(cur["repeat_customers"]), delta("repeat_customers"))
-    m[3].metric(tr("col.new_sales"), fmt.money(cur["new_sales"], s), delta("new_sales", True))
-    m[4].metric(tr("col.repeat_sales"), fmt.money(cur["repeat_sales"], s), delta("repeat_sales", True))
+    m[3].metric(tr("col.sales"), fmt.money(cur["sales"], s), delta("sales", True))
+    m = st.columns(4)
+    m[0].metric(tr("col.new_sales"), fmt.money(cur["new_sales"], s), delta("new_sales", True))
+    m[1].metric(tr("col.repeat_sales"), fmt.money(cur["repeat_sales"], s), delta("repeat_sales", True))
+    st.markdown(f"**{tr('new_repeat.breakdown')}**")
     parts = ["reacquired_customers", "repeat_2nd", "repeat_3_9", "repeat_10plus"]
     b = st.columns(4)
     for col, p in zip(b, parts):
