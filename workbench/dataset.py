@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from . import runner
-from .contract import BOOL, DATE, DECIMAL, INT, TABLES, TEXT, TIMESTAMP, Table
+from .contract import TABLES, TEXT, TIMESTAMP, Table
 from .errors import DatasetError
 from .settings import Settings
 
@@ -98,7 +98,8 @@ class Dataset:
         self.name = name
         self.source = source
         self.row_counts = {t: con.execute(f"select count(*) from {_q(t)}").fetchone()[0] for t in TABLES}
-        latest = con.execute("select max(ordered_at) from orders").fetchone()[0]
+        first, latest = con.execute("select min(ordered_at), max(ordered_at) from orders").fetchone()
+        self.first_order_date: dt.date | None = first.date() if first else None
         self.default_as_of: dt.date | None = latest.date() if latest else None
         self._facts: dict[tuple, str] = {}
         self._lock = threading.Lock()

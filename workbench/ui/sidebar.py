@@ -31,9 +31,8 @@ def render() -> None:
         names = {v: tr(f"status.{v}") for v in STATUSES}  # labels fixed at render time (AppTest-safe)
         st.multiselect(tr("sidebar.counted_statuses"), STATUSES, key="setting_counted_statuses",
                        format_func=names.__getitem__)
-        first = ds.con.execute("select min(ordered_at)::date, max(ordered_at)::date from orders").fetchone()
         st.caption(tr("sidebar.summary", name=ds.name, orders=f"{ds.row_counts['orders']:,}",
-                      first=first[0], last=first[1]))
+                      first=ds.first_order_date, last=ds.default_as_of))
 
 
 def _dataset_picker() -> None:
