@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("[0-9][0-9]_*.py"))
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages" / "views").glob("[0-9][0-9]_*.py"))
 
 
 SHELL = ROOT / "tests" / "apptest" / "shell.py"
@@ -38,7 +38,7 @@ def test_page_renders(page, lang):
 
 
 def test_new_repeat_shows_table_and_metrics():
-    at = open_page("pages/10_new_repeat.py")
+    at = open_page("pages/views/10_new_repeat.py")
     assert at.title[0].value == "新規・リピート分析"
     assert len(at.metric) >= 9
     labels = [m.label for m in at.metric]
@@ -49,7 +49,7 @@ def test_new_repeat_shows_table_and_metrics():
 
 
 def test_new_repeat_grain_widget_changes_table():
-    at = open_page("pages/10_new_repeat.py", "en")
+    at = open_page("pages/views/10_new_repeat.py", "en")
     months = len(at.dataframe[0].value)
     at.selectbox(key="nr_grain").set_value("year").run()
     years = at.dataframe[0].value
@@ -96,5 +96,5 @@ def test_as_of_in_sidebar_limits_the_data():
     at = open_app("en")
     at.sidebar.date_input(key="setting_as_of").set_value(dt.date(2025, 6, 30)).run()
     assert not at.exception
-    at.switch_page("../../pages/10_new_repeat.py").run()
+    at.switch_page("../../pages/views/10_new_repeat.py").run()
     assert at.dataframe[0].value["period"].max() == pd.Timestamp("2025-06-01")

@@ -25,7 +25,7 @@ from .errors import DatasetError
 from .settings import Settings
 
 FACTS_DIR = runner.QUERIES_DIR / "facts"
-FACTS = ("order_fact", "customer_fact")
+FACTS = ("order_fact", "customer_fact", "contract_fact")
 EXAMPLES = 5
 
 

@@ -7,7 +7,7 @@ Header format (the comment block at the top of `queries/NAME.sql`):
     -- columns: col1, col2,
     --   col3, ...
 
-TYPE is text, int, float, date, bool or text[]. DEFAULT is a literal ('text', 12, 1.5, true,
+TYPE is text, int, float, date, bool, text[] or float[] (lists: comma-separated on the command line). DEFAULT is a literal ('text', 12, 1.5, true,
 null) or @setting, taken from the settings. {a|b} lists the allowed values (a whitelist).
 The runner checks that the declared parameters and the $names in the SQL are the same set,
 converts and validates values, and binds them as DuckDB named parameters: values are never
@@ -27,9 +27,9 @@ from .errors import QueryError
 from .settings import Settings
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
-TYPES = ("text", "int", "float", "date", "bool", "text[]")
+TYPES = ("text", "int", "float", "date", "bool", "text[]", "float[]")
 _PARAM = re.compile(
-    r"^--\s*param\s+(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>text\[\]|text|int|float|date|bool)\s*"
+    r"^--\s*param\s+(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>text\[\]|float\[\]|text|int|float|date|bool)\s*"
     r"=\s*(?P<default>'[^']*'|@[a-z_0-9]+|[^\s{:]+)\s*(?:\{(?P<choices>[^}]*)\})?\s*(?::\s*(?P<doc>.*))?$"
 )
 _USED = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -155,9 +155,11 @@ def convert(param: Param, value):
                 out = False
             else:
                 raise ValueError(value)
-        else:  # text[]
+        else:  # text[] or float[]
             items = value.split(",") if isinstance(value, str) else list(value)
             out = [str(v).strip() for v in items if str(v).strip()]
+            if param.type == "float[]":
+                out = [float(v) for v in out]
     except (TypeError, ValueError, OverflowError):
         raise QueryError("query.bad_value", param=param.name, value=str(value), type=param.type) from None
     if param.choices is not None:

@@ -38,6 +38,7 @@ class Settings:
     abc_cutoffs: tuple[float, ...] = _s((0.70, 0.90), "Customer ABC: cumulative-share cut-offs for A and B.")
     benchmark_622: tuple[int, int, int] = _s((60, 20, 20), "6:2:2 rule: churn share (%) by deliveries 1-3 / 4-6 / 7-9 (slide 16).")
     benchmark_622_diet: tuple[int, int, int] = _s((70, 15, 15), "6:2:2 rule for diet products: +10 points in the first band.")
+    diet_keywords: tuple[str, ...] = _s(("ダイエット", "スリム", "diet", "slim"), "A product whose name or line holds one of these gets the diet 6:2:2 benchmark.")
     avg_deliveries_target: float = _s(5.0, "Target 平均定期継続回数 (slide 46).")
     upgrade_rate_target: float = _s(35.0, "Target 引上率 in % (slide 46).")
     upgrade_rate_average: tuple[float, float] = _s((15.0, 17.0), "Seed average 引上率 in % (main product), shown for reference.")

@@ -75,3 +75,38 @@ def new_repeat_golden() -> dict[str, pd.DataFrame]:
         ("f2", "F", "2024-01-02 10:00", 300, "awaiting_shipment"),
     ] + [(f"c{i + 1:02d}", "C", d, 100, "delivered") for i, d in enumerate(c_dates)]
     return {"orders": orders(rows)}
+
+
+SUB_COLUMNS = ["subscription_id", "customer_id", "product_id", "started_at", "status", "cancelled_at", "cancel_reason"]
+
+
+def contracts(spec: list[tuple[int, str]], product_id: str = "P1", start: str = "2024-01-01",
+              cancelled_at: str | None = None, anchor: str = "2024-12-31") -> dict[str, pd.DataFrame]:
+    """Contracts from (deliveries, status) pairs: each gets that many delivered monthly orders.
+
+    A stopped contract stops 10 days after its last delivery (after its start when it has none).
+    One normal order of customer ANCHOR on `anchor` makes that day the default as-of date, after
+    every stop, and keeps the orders table non-empty.
+    """
+    subs, rows = [], [("ANCHOR-1", "ANCHOR", anchor, 1000, "delivered", "normal", None, None)]
+    base = pd.Timestamp(start)
+    for i, (d, status) in enumerate(spec):
+        sid, cid = f"S{i:03d}", f"C{i:03d}"
+        stop = None
+        if status != "active":
+            stop = cancelled_at or str(base + pd.DateOffset(months=max(d - 1, 0), days=10))
+        subs.append((sid, cid, product_id, str(base), status, stop, "価格が高い" if status == "cancelled" else None))
+        for n in range(d):
+            rows.append((f"O{i:03d}-{n + 1}", cid, str(base + pd.DateOffset(months=n)), 3000, "delivered",
+                         "subscription", sid, n + 1))
+    return {
+        "orders": orders(rows, ORDER_COLUMNS + ["order_kind", "subscription_id", "subscription_seq"]),
+        "subscriptions": frame("subscriptions", subs, SUB_COLUMNS),
+    }
+
+
+def retention_slide15() -> dict[str, pd.DataFrame]:
+    """Slide 15's worked example: n=1 残存10 継続1 離脱2; n=2 5/1/4; n=3 4/1/0 (13 contracts)."""
+    spec = ([(0, "active")] + [(0, "cancelled")] * 2 + [(1, "active")] + [(1, "cancelled")] * 4
+            + [(2, "active")] + [(3, "active")] * 2 + [(3, "cancelled")] * 2)
+    return contracts(spec)

@@ -50,3 +50,53 @@ def bars(df: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, color: st
     c = c.encode(y=alt.Y(f"{x}:N", title=x_title, sort=None), x=alt.X(f"{y}:Q", title=y_title)) if horizontal \
         else c.encode(x=enc_x, y=enc_y)
     return themed(c.encode(tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)]))
+
+
+def stacked_bars(df: pd.DataFrame, x: str, parts: dict[str, str], x_title: str, y_title: str,
+                 colors: list[str] | None = None, x_type: str = "O", height: int = 320) -> alt.Chart:
+    """Bars of `parts` (column → label) stacked per x, in the given order, bottom first."""
+    long = df.melt(id_vars=[x], value_vars=list(parts), var_name="part", value_name="value")
+    long["label"] = long["part"].map(parts)
+    long["order"] = long["part"].map({p: i for i, p in enumerate(parts)})
+    domain = list(parts.values())
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X(f"{x}:{x_type}", title=x_title, axis=alt.Axis(labelAngle=0 if x_type == "O" else -45)),
+        y=alt.Y("sum(value):Q", title=y_title),
+        color=alt.Color("label:N", title=None, sort=domain,
+                        scale=alt.Scale(domain=domain, range=(colors or PALETTE)[: len(domain)])),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip(f"{x}:{x_type}", title=x_title), alt.Tooltip("label:N", title=" "),
+                 alt.Tooltip("value:Q", title=y_title, format=",")],
+    )
+    return themed(chart.properties(height=height))
+
+
+def grouped_bars(df: pd.DataFrame, x: str, y: str, group: str, x_title: str, y_title: str,
+                 colors: list[str] | None = None, y_format: str = ",") -> alt.Chart:
+    """Side-by-side bars of y per x, one bar per group."""
+    groups = list(dict.fromkeys(df[group]))
+    chart = alt.Chart(df).mark_bar().encode(
+        x=alt.X(f"{x}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset(f"{group}:N", sort=groups),
+        y=alt.Y(f"{y}:Q", title=y_title),
+        color=alt.Color(f"{group}:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=(colors or PALETTE)[: len(groups)])),
+        tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{group}:N", title=" "),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=y_format)],
+    )
+    return themed(chart.properties(height=280))
+
+
+def curve_with_band(df: pd.DataFrame, x: str, y: str, low: str, high: str, x_title: str, y_title: str,
+                    label: str, extra: pd.DataFrame | None = None, extra_label: str = "") -> alt.Chart:
+    """A line with a shaded confidence band, and optionally a dotted comparison line (same x, y names)."""
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1, format="d")))
+    band = base.mark_area(opacity=0.2, color=PALETTE[0]).encode(
+        y=alt.Y(f"{low}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), y2=f"{high}:Q")
+    line = base.mark_line(point=True, color=PALETTE[0]).encode(
+        y=f"{y}:Q", tooltip=[alt.Tooltip(f"{x}:Q", title=x_title), alt.Tooltip(f"{y}:Q", title=label, format=".1%"),
+                             alt.Tooltip(f"{low}:Q", format=".1%"), alt.Tooltip(f"{high}:Q", format=".1%")])
+    layers = [band, line]
+    if extra is not None:
+        layers.append(alt.Chart(extra).mark_line(strokeDash=[4, 3], color=PALETTE[3]).encode(
+            x=f"{x}:Q", y=f"{y}:Q", tooltip=[alt.Tooltip(f"{y}:Q", title=extra_label, format=".1%")]))
+    return themed(alt.layer(*layers).properties(height=300))

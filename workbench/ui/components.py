@@ -47,8 +47,11 @@ def labels(df: pd.DataFrame, prefix: str) -> dict[str, str]:
 
 
 def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (), percent: tuple[str, ...] = (),
-          key: str | None = None) -> None:
-    """A table with labelled columns, yen formatting, and a CSV download of the plain numbers."""
+          key: str | None = None, ratio: tuple[str, ...] = ()) -> None:
+    """A table with labelled columns, yen formatting, and a CSV download of the plain numbers.
+
+    money: yen columns; percent: values already in percent (12.5 → 12.5%); ratio: fractions (0.125 → 12.5%).
+    """
     s = settings()
     config = {}
     for col, label in labels(df, prefix).items():
@@ -57,6 +60,8 @@ def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (),
             config[col] = st.column_config.NumberColumn(label, format="yen" if yen else f"{s.currency_symbol}%.{s.currency_decimals}f")
         elif col in percent:
             config[col] = st.column_config.NumberColumn(label, format="%.1f%%")
+        elif col in ratio:
+            config[col] = st.column_config.NumberColumn(label, format="percent")
         elif pd.api.types.is_datetime64_any_dtype(df[col]):
             config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         elif pd.api.types.is_numeric_dtype(df[col]):

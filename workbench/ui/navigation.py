@@ -1,4 +1,9 @@
-"""The page list: every `pages/NN_key.py`, in file order; titles from the catalogue (nav.key)."""
+"""The page list: every `pages/views/NN_key.py`, in file order; titles from the catalogue (nav.key).
+
+The page files sit one folder below `pages/` on purpose: Streamlit treats Python files directly in
+a `pages/` folder beside the entry script as old-style pages and, on a fresh server, would run a
+deep-linked page without app.py (no sidebar, no login gate) until st.navigation has run once.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +12,7 @@ import streamlit as st
 
 from .state import ROOT, tr
 
-PAGES_DIR = ROOT / "pages"
+PAGES_DIR = ROOT / "pages" / "views"
 
 
 def page_files() -> list[Path]:
