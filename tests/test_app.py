@@ -98,3 +98,13 @@ def test_as_of_in_sidebar_limits_the_data():
     assert not at.exception
     at.switch_page("../../pages/views/10_new_repeat.py").run()
     assert at.dataframe[0].value["period"].max() == pd.Timestamp("2025-06-01")
+
+
+def test_empty_filters_say_so_plainly():
+    import datetime as dt
+
+    at = open_page("pages/views/10_new_repeat.py", "en")
+    at.date_input(key="nr_start").set_value(dt.date(2030, 1, 1)).run()
+    assert not at.exception and not at.error
+    assert any("No data for these filters" in i.value for i in at.info)
+    assert not at.dataframe  # no table of nothing
