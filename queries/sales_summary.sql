@@ -33,7 +33,7 @@ windows as (
     from anchor
     union all
     select 5, 'year_ago', cast(m - interval 12 month as date), cast(d - interval 12 month as date),
-           cast(m - interval 13 month as date), cast(d - interval 13 month as date)
+           cast(m - interval 13 month as date), cast(d - interval 12 month - interval 1 month as date)
     from anchor
 ),
 
