@@ -50,3 +50,19 @@ def bars(df: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, color: st
     c = c.encode(y=alt.Y(f"{x}:N", title=x_title, sort=None), x=alt.X(f"{y}:Q", title=y_title)) if horizontal \
         else c.encode(x=enc_x, y=enc_y)
     return themed(c.encode(tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)]))
+
+
+def stacked_kinds(df: pd.DataFrame, x: str, kind: str, y: str, labels: dict[str, str], x_title: str,
+                  y_title: str, kind_title: str) -> alt.Chart:
+    """Stacked bars over time, one colour per kind, in the order of `labels` (e.g. the five order kinds)."""
+    data = df.assign(_label=df[kind].map(labels))
+    order = list(labels.values())
+    return themed(alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{x}:T", title=x_title),
+        y=alt.Y(f"{y}:Q", title=y_title, stack="zero"),
+        color=alt.Color("_label:N", title=kind_title, sort=order,
+                        scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),
+        order=alt.Order("_pos:Q"),
+        tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip("_label:N", title=kind_title),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=",")],
+    ).transform_calculate(_pos=f"indexof({order!r}, datum._label)").properties(height=340))
