@@ -228,3 +228,53 @@ def test_sales_summary_on_sample_agrees_with_new_repeat_mix(sample_ds):
     assert (lm["new_customers"], lm["repeat_customers"]) == (nr.iloc[0]["new_customers"], nr.iloc[0]["repeat_customers"])
     mix = sample_ds.run("order_mix", {"grain": "month"})
     assert (mix.groupby("period")["share"].sum().round(6) == 100).all()
+
+
+# ---------------------------------------------------------------- AppTest of the page
+def test_dashboard_is_the_default_page_with_tiles():
+    from tests.test_app import open_app
+
+    at = open_app("ja")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "ダッシュボード"
+    labels = [m.label for m in at.metric]
+    assert labels.count("受注金額") == 5 and "再獲得" in labels  # one sales tile per window + the 365-day block
+    # every tile carries a change (an arrow); the order-mix table lists the five kinds
+    assert all(m.delta is not None for m in at.metric if m.label == "受注金額")
+    mix = at.dataframe[-1].value
+    assert set(mix["order_type"]) == {"通常【新規】", "通常【リピーター】", "定期(初回)【新規】", "定期(初回)【リピーター】", "定期(2回目以降)"}
+    assert any("抽出対象除外商品" in c.value for c in at.caption)
+
+
+def test_dashboard_grain_goes_into_the_url():
+    from tests.test_app import open_app
+
+    at = open_app("en")
+    months = at.dataframe[-1].value["period"].nunique()
+    at.selectbox(key="dash_grain").set_value("year").run()
+    assert not at.exception
+    years = at.dataframe[-1].value
+    assert years["period"].nunique() < months
+    assert at.query_params["dash_grain"] == ["year"] or at.query_params["dash_grain"] == "year"
+    ranking = at.dataframe[0].value
+    assert set(ranking["movement"]) <= {"↑", "↓", "→", "NEW"}
+
+
+def test_tiles_of_other_pages_light_up_when_their_queries_exist(monkeypatch):
+    """The churn-peak tile stays hidden without subscription_retention and shows the peak with it."""
+    from tests.test_app import open_app
+    from workbench import runner
+    from workbench.ui import state
+
+    at = open_app("en")
+    assert not any(m.label.endswith("delivery with the most churn") for m in at.metric)
+
+    real_get, real_run = runner.get_query, state.run
+    fake = pd.DataFrame({"product_id": ["P102", "P102", "P102"], "delivery_no": [1, 2, 3],
+                         "retained": [10, 5, 4], "pending": [1, 1, 1], "churned": [2, 4, 0]})
+    monkeypatch.setattr(runner, "get_query", lambda name, *a: None if name == "subscription_retention" else real_get(name, *a))
+    monkeypatch.setattr(state, "run", lambda name, params=None: fake if name == "subscription_retention" else real_run(name, params))
+    at.run()
+    assert not at.exception
+    peak = [m for m in at.metric if m.label.endswith("delivery with the most churn")]
+    assert peak and peak[0].value == "Delivery 2"  # slide 15: 離脱 4 at the 2nd delivery
