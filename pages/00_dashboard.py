@@ -54,14 +54,17 @@ except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
 # ---------------------------------------------------------------- KPI tiles
 st.subheader(tr("dashboard.kpi"))
 rows = {r["window"]: r for r in summary.to_dict("records")}
-cols = st.columns(len(WINDOWS))
-for col, w in zip(cols, WINDOWS):
+# days in one row, months in the next: three tiles a row keep ¥1,234,567 readable
+cols = st.columns(3) + st.columns(3)
+for col, w in zip(cols[:2] + cols[3:], WINDOWS):
     r = rows[w]
     with col.container(border=True):
         st.markdown(f"**{tr(f'dashboard.window.{w}')}**")
         span = r["start_date"].date() if r["start_date"] == r["end_date"] else \
             f"{r['start_date']:%m/%d}〜{r['end_date']:%m/%d}"
-        st.caption(tr("dashboard.window.span", span=span, cmp=f"{r['compare_start']:%Y-%m-%d}〜{r['compare_end']:%m/%d}"))
+        cmp = r["compare_start"].date() if r["compare_start"] == r["compare_end"] else \
+            f"{r['compare_start']:%Y-%m-%d}〜{r['compare_end']:%m/%d}"
+        st.caption(tr("dashboard.window.span", span=span, cmp=cmp))
         pct = "" if pd.isna(r["sales_change_pct"]) else f" ({r['sales_change_pct']:+.1f}%)"
         st.metric(tr("col.sales"), fmt.money(r["sales"], s), f"{fmt.money(r['sales_change'], s)}{pct}")
         st.metric(tr("col.orders"), fmt.count(r["orders"]), f"{int(r['orders_change']):+,}")
@@ -70,7 +73,7 @@ for col, w in zip(cols, WINDOWS):
                   None if pd.isna(r["aov_change"]) else fmt.money(r["aov_change"], s))
         st.metric(tr("col.new_customers"), fmt.count(r["new_customers"]), f"{int(r['new_customers_change']):+,}")
 excluded = {w: int(rows[w]["excluded_orders"]) for w in ("this_month", "last_month")}
-st.caption(tr("dashboard.excluded", this_month=excluded["this_month"], last_month=excluded["last_month"]))
+cols[2].caption(tr("dashboard.excluded", this_month=excluded["this_month"], last_month=excluded["last_month"]))
 
 # ---------------------------------------------------------------- new vs repeat, 365 days
 st.subheader(tr("new_repeat.summary"))
