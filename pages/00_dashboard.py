@@ -72,8 +72,8 @@ for col, w in zip(cols[:2] + cols[3:], WINDOWS):
         st.metric(tr("col_dash.aov"), fmt.money(r["aov"], s),
                   None if pd.isna(r["aov_change"]) else fmt.money(r["aov_change"], s))
         st.metric(tr("col.new_customers"), fmt.count(r["new_customers"]), f"{int(r['new_customers_change']):+,}")
-excluded = {w: int(rows[w]["excluded_orders"]) for w in ("this_month", "last_month")}
-cols[2].caption(tr("dashboard.excluded", this_month=excluded["this_month"], last_month=excluded["last_month"]))
+excluded = {w: int(rows[w]["excluded_orders"]) for w in ("this_month", "last_month", "last_365_days")}
+cols[2].caption(tr("dashboard.excluded", **excluded))
 
 # ---------------------------------------------------------------- new vs repeat, 365 days
 st.subheader(tr("new_repeat.summary"))

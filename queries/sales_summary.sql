@@ -1,4 +1,4 @@
--- sales_summary: 全体サマリー: today, yesterday, this month, last month and the same month a year ago, each with its change against the comparable window (seed 000).
+-- sales_summary: 全体サマリー: today, yesterday, this month, last month, the same month a year ago and the last 365 days, each with its change against the comparable window (seed 000).
 -- param as_of date = @as_of: the day the windows are counted from
 -- columns: window, start_date, end_date, orders, buyers, sales, aov, new_customers, repeat_customers,
 --   excluded_orders, compare_start, compare_end, orders_change, buyers_change, sales_change,
@@ -6,7 +6,8 @@
 --
 -- Windows (inclusive dates): today = as_of; yesterday = as_of − 1; this_month = 1st of the month
 -- to as_of; last_month = the whole previous month; year_ago = the same month a year ago, 1st to
--- the same day (month arithmetic clamps to the month end: 2024-02-29 − 1 year = 2023-02-28).
+-- the same day (month arithmetic clamps to the month end: 2024-02-29 − 1 year = 2023-02-28);
+-- last_365_days = as_of − 364 to as_of.
 -- Comparable window = the same span one period earlier: a day against the day before; a month
 -- against the month before over the same days (this_month against last month's 1st..same day).
 -- orders, buyers, sales, aov count every counted order (取扱額・注文者数 include excluded
@@ -34,6 +35,11 @@ windows as (
     union all
     select 5, 'year_ago', cast(m - interval 12 month as date), cast(d - interval 12 month as date),
            cast(m - interval 13 month as date), cast(d - interval 12 month - interval 1 month as date)
+    from anchor
+    union all
+    -- the 365-day block of the dashboard (new_repeat_mix over the same days), against the 365 before
+    select 6, 'last_365_days', cast(d - interval 364 day as date), d,
+           cast(d - interval 729 day as date), cast(d - interval 365 day as date)
     from anchor
 ),
 

@@ -51,8 +51,9 @@ def spans(rows):
 
 def test_windows_on_the_first_of_a_month_in_a_leap_year(wds):
     s = summary(wds, "2024-03-01")
-    assert list(s) == ["today", "yesterday", "this_month", "last_month", "year_ago"]
+    assert list(s) == ["today", "yesterday", "this_month", "last_month", "year_ago", "last_365_days"]
     assert spans(s) == {
+        "last_365_days": (d("2023-03-03"), d("2024-03-01"), d("2022-03-03"), d("2023-03-02")),
         "today": (d("2024-03-01"), d("2024-03-01"), d("2024-02-29"), d("2024-02-29")),
         "yesterday": (d("2024-02-29"), d("2024-02-29"), d("2024-02-28"), d("2024-02-28")),
         "this_month": (d("2024-03-01"), d("2024-03-01"), d("2024-02-01"), d("2024-02-01")),
@@ -83,6 +84,10 @@ def test_values_and_changes_by_hand(wds):
     assert (lm["orders_change"], lm["sales_change"], lm["sales_change_pct"], lm["aov_change"],
             lm["new_customers_change"], lm["repeat_customers_change"]) == (2, 5500, 1100.0, 1500, 0, 1)
     # a year ago: D's 2nd order (repeat) vs D's first in Feb 2023 (new)
+    # 365 days 2023-03-03..2024-03-01: b0, e1, x3, x2, x1 (¥7,500; e1 excluded) against y1, y2 (¥1,000)
+    yr = s["last_365_days"]
+    assert (yr["orders"], yr["sales"], yr["new_customers"], yr["repeat_customers"], yr["excluded_orders"],
+            yr["sales_change"]) == (5, 7500, 3, 0, 1, 6500)
     ya = s["year_ago"]
     assert (ya["orders"], ya["sales"], ya["new_customers"], ya["repeat_customers"], ya["sales_change"]) == (1, 700, 0, 1, 400)
 
@@ -95,9 +100,10 @@ def test_windows_on_january_first(wds):
         "this_month": (d("2025-01-01"), d("2025-01-01"), d("2024-12-01"), d("2024-12-01")),
         "last_month": (d("2024-12-01"), d("2024-12-31"), d("2024-11-01"), d("2024-11-30")),
         "year_ago": (d("2024-01-01"), d("2024-01-01"), d("2023-12-01"), d("2023-12-01")),
+        "last_365_days": (d("2024-01-03"), d("2025-01-01"), d("2023-01-03"), d("2024-01-02")),
     }
     # nothing sold in these windows: zeros, not missing rows
-    assert all(r["orders"] == 0 and r["sales"] == 0 for r in s.values())
+    assert all(r["orders"] == 0 and r["sales"] == 0 for w, r in s.items() if w != "last_365_days")
 
 
 def test_windows_at_month_end_clamp_to_shorter_months(wds):
@@ -223,9 +229,12 @@ def test_product_ranking_with_movement():
 
 def test_sales_summary_on_sample_agrees_with_new_repeat_mix(sample_ds):
     s = sample_ds.run("sales_summary")
-    lm = s[s["window"] == "last_month"].iloc[0]
-    nr = sample_ds.run("new_repeat_mix", {"grain": "all", "start": lm["start_date"].date(), "end": lm["end_date"].date()})
-    assert (lm["new_customers"], lm["repeat_customers"]) == (nr.iloc[0]["new_customers"], nr.iloc[0]["repeat_customers"])
+    for window in ("last_month", "last_365_days"):
+        w = s[s["window"] == window].iloc[0]
+        nr = sample_ds.run("new_repeat_mix", {"grain": "all", "start": w["start_date"].date(), "end": w["end_date"].date()})
+        assert (w["new_customers"], w["repeat_customers"]) == (nr.iloc[0]["new_customers"], nr.iloc[0]["repeat_customers"])
+        # sales_summary counts every order; new_repeat_mix only the customer-level ones
+        assert w["orders"] >= nr.iloc[0]["orders"] and w["sales"] >= nr.iloc[0]["sales"]
     mix = sample_ds.run("order_mix", {"grain": "month"})
     assert (mix.groupby("period")["share"].sum().round(6) == 100).all()
 
