@@ -8,7 +8,7 @@
 with in_range as (
     select order_date, customer_id, purchase_ordinal, days_since_prev, amount
     from order_fact
-    where customer_id is not null
+    where customer_level  -- leaves out orders without a customer and orders with excluded products
       and ($start is null or order_date >= cast($start as date))
       and ($end is null or order_date <= cast($end as date))
 ),

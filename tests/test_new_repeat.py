@@ -83,7 +83,7 @@ def test_partition_identities_on_sample(sample_ds, grain):
     assert (df.reacquired_customers + df.repeat_2nd + df.repeat_3_9 + df.repeat_10plus == df.repeat_customers).all()
     assert ((df.new_sales + df.repeat_sales - df.sales).abs() < 1e-6).all()
     assert df.orders.sum() == sample_ds.cursor(Settings()).execute(
-        "select count(*) from order_fact where customer_id is not null").fetchone()[0]
+        "select count(*) from order_fact where customer_level").fetchone()[0]
 
 
 def test_identities_on_random_data():

@@ -14,7 +14,7 @@ with per_customer as (
         min(first_product_id) as first_product_id,
         bool_or(first_is_trial) as first_is_trial
     from order_fact
-    where customer_id is not null
+    where customer_level  -- orders with an excluded product are not customer history (order_fact)
     group by customer_id
 ),
 

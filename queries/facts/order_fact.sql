@@ -4,7 +4,14 @@
 -- columns: order_id, customer_id, ordered_at, order_date, amount, status, order_kind,
 --   subscription_id, subscription_seq, ad_code, channel, coupon_code, is_trial, lead_product_id,
 --   has_excluded_product, purchase_ordinal, first_ordered_at, prev_ordered_at, days_since_prev,
---   first_ad_code, first_channel, first_product_id, first_is_trial
+--   first_ad_code, first_channel, first_product_id, first_is_trial, customer_level
+--
+-- Excluded products (抽出対象除外, SPEC §2, seed 000): an order holding any product marked
+-- `excluded` stays in sales totals but is left out of customer-level analyses. This is the one
+-- place that rule lives: customer_level is false for it (and for orders without a customer),
+-- and purchase_ordinal, prev_ordered_at, days_since_prev and the first_* columns are computed
+-- over customer_level orders only (null on the others). Customer-level queries filter
+-- `where customer_level`; customer_fact does.
 with counted as (
     select o.*
     from orders o
@@ -31,7 +38,7 @@ item_roles as (
     group by i.order_id
 ),
 
-ranked as (
+base as (
     select
         c.order_id, c.customer_id, c.ordered_at,
         cast(c.ordered_at as date) as order_date,
@@ -42,14 +49,20 @@ ranked as (
         coalesce(r.has_trial = 1 and r.has_main = 0, false) as is_trial,
         r.lead_product_id,
         coalesce(r.has_excluded = 1, false) as has_excluded_product,
-        case when c.customer_id is not null then
-            row_number() over (partition by c.customer_id order by c.ordered_at, c.order_id)
-        end as purchase_ordinal,
-        case when c.customer_id is not null then
-            lag(c.ordered_at) over (partition by c.customer_id order by c.ordered_at, c.order_id)
-        end as prev_ordered_at
+        c.customer_id is not null and coalesce(r.has_excluded = 1, false) = false as customer_level
     from counted c
     left join item_roles r on r.order_id = c.order_id
+),
+
+ranked as (
+    select b.*,
+        case when b.customer_level then
+            row_number() over (partition by b.customer_id, b.customer_level order by b.ordered_at, b.order_id)
+        end as purchase_ordinal,
+        case when b.customer_level then
+            lag(b.ordered_at) over (partition by b.customer_id, b.customer_level order by b.ordered_at, b.order_id)
+        end as prev_ordered_at
+    from base b
 ),
 
 firsts as (
@@ -63,10 +76,15 @@ final as (
     select
         r.order_id, r.customer_id, r.ordered_at, r.order_date, r.amount, r.status, r.order_kind,
         r.subscription_id, r.subscription_seq, r.ad_code, r.channel, r.coupon_code, r.is_trial,
-        r.lead_product_id, r.has_excluded_product, r.purchase_ordinal, f.first_ordered_at,
+        r.lead_product_id, r.has_excluded_product, r.purchase_ordinal,
+        case when r.customer_level then f.first_ordered_at end as first_ordered_at,
         r.prev_ordered_at,
         date_diff('day', cast(r.prev_ordered_at as date), r.order_date) as days_since_prev,
-        f.first_ad_code, f.first_channel, f.first_product_id, f.first_is_trial
+        case when r.customer_level then f.first_ad_code end as first_ad_code,
+        case when r.customer_level then f.first_channel end as first_channel,
+        case when r.customer_level then f.first_product_id end as first_product_id,
+        case when r.customer_level then f.first_is_trial end as first_is_trial,
+        r.customer_level
     from ranked r
     left join firsts f on f.customer_id = r.customer_id
 )

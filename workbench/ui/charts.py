@@ -100,3 +100,19 @@ def curve_with_band(df: pd.DataFrame, x: str, y: str, low: str, high: str, x_tit
         layers.append(alt.Chart(extra).mark_line(strokeDash=[4, 3], color=PALETTE[3]).encode(
             x=f"{x}:Q", y=f"{y}:Q", tooltip=[alt.Tooltip(f"{y}:Q", title=extra_label, format=".1%")]))
     return themed(alt.layer(*layers).properties(height=300))
+
+
+def stacked_kinds(df: pd.DataFrame, x: str, kind: str, y: str, labels: dict[str, str], x_title: str,
+                  y_title: str, kind_title: str) -> alt.Chart:
+    """Stacked bars over time, one colour per kind, in the order of `labels` (e.g. the five order kinds)."""
+    data = df.assign(_label=df[kind].map(labels))
+    order = list(labels.values())
+    return themed(alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{x}:T", title=x_title),
+        y=alt.Y(f"{y}:Q", title=y_title, stack="zero"),
+        color=alt.Color("_label:N", title=kind_title, sort=order,
+                        scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),
+        order=alt.Order("_pos:Q"),
+        tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip("_label:N", title=kind_title),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=",")],
+    ).transform_calculate(_pos=f"indexof({order!r}, datum._label)").properties(height=340))
