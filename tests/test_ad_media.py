@@ -336,3 +336,47 @@ def test_winning_formula_agrees_with_summary(sample_ds):
         if code in summ:
             for a, b in (("cpr", "cpr"), ("cpo_main", "cpo"), ("upgrade_rate", "upgrade_rate")):
                 assert (pd.isna(w[a]) and pd.isna(summ[code][b])) or w[a] == pytest.approx(summ[code][b])
+
+
+# ---- the page, through the real shell
+def _open_golden(tmp_path, lang="ja"):
+    from tests.test_app import open_app
+
+    testdata.write_folder(tmp_path, ad_golden())
+    at = open_app(lang)
+    at.sidebar.radio(key="dataset_choice").set_value("folder").run()
+    at.sidebar.text_input(key="dataset_path").input(str(tmp_path)).run()
+    at.sidebar.button(key="dataset_load").click().run()
+    at.switch_page("../../pages/30_ad_media.py").run()
+    at.date_input(key="ad_start").set_value(dt.date(2024, 4, 1)).run()
+    at.date_input(key="ad_end").set_value(dt.date(2024, 4, 30)).run()
+    return at
+
+
+def test_page_on_golden_data(tmp_path):
+    at = _open_golden(tmp_path)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.title[0].value == "広告媒体集計"
+    summary = at.dataframe[0].value
+    tw = summary[summary.ad_code == "tw"].iloc[0]
+    assert (tw.trial_orders, tw.upgrades, tw.direct_orders) == (9, 3, 1)
+    rates = at.dataframe[1].value  # tw 3/6 and tp 2/3: both intervals wider than 30 points
+    assert set(rates.ad_code) == {"tw", "tp"} and set(rates.reliability) == {"判断保留(件数不足)"}
+    assert any("受注が多い時間帯" in c.value for c in at.caption)
+    formula = at.dataframe[-1].value
+    assert set(formula.ad_code) == {"tw", "zw", "tp", "dw"}
+    assert formula.set_index("ad_code").loc["tw", "cpr_pass"] == "○"
+
+
+def test_page_filters(tmp_path):
+    at = _open_golden(tmp_path, "en")
+    at.multiselect(key="ad_types").set_value(["print"]).run()
+    assert not at.exception
+    assert at.dataframe[0].value.ad_code.tolist() == ["tp"]
+    at.multiselect(key="ad_types").set_value(["web", "print"]).run()
+    at.selectbox(key="ad_group").set_value("media_type").run()
+    assert not at.exception
+    assert set(at.dataframe[0].value.media_type) == {"web", "print"}  # email and the code-less xx left out
+    at.selectbox(key="ad_code").set_value("dw").run()
+    hourly = next(d.value for d in at.dataframe if "hour" in d.value.columns)
+    assert set(hourly.ad_code) == {"dw"} and hourly.orders.sum() == 4  # m1 n1 n2 o1
