@@ -47,6 +47,9 @@ if summary.empty:
     empty()
     st.stop()
 shown = summary.copy()
+steps = {k: tr(f"step.{k}") for k in ("two_step", "one_step")}
+shown["media_type"] = shown["media_type"].map(lambda v: type_names.get(v, v))
+shown["step"] = shown["step"].map(lambda v: steps.get(v, v))
 if group_by != "ad_code":
     shown = shown.drop(columns=[c for c in ("ad_code",) + (("media_name",) if group_by == "media_type" else ())])
 table(shown, "ad_media_summary", "col_ad", money=("cost", "cpr", "cpo", "sales"),
@@ -133,6 +136,8 @@ if wf is not None:
     else:
         marks = {True: tr("ad_media.pass"), False: tr("ad_media.fail")}
         view = wf.copy()
+        view["media_type"] = view["media_type"].map(lambda v: type_names.get(v, v))
+        view["step"] = view["step"].map(lambda v: steps.get(v, v))
         for col in ("cpr_pass", "cpo_main_pass", "cpo_subscription_pass", "upgrade_rate_pass", "all_pass"):
             view[col] = view[col].astype(object).where(view[col].notna(), None).map(marks).fillna("–")
         table(view, "ad_winning_formula", "col_ad",

@@ -376,7 +376,7 @@ def test_page_filters(tmp_path):
     at.multiselect(key="ad_types").set_value(["web", "print"]).run()
     at.selectbox(key="ad_group").set_value("media_type").run()
     assert not at.exception
-    assert set(at.dataframe[0].value.media_type) == {"web", "print"}  # email and the code-less xx left out
+    assert set(at.dataframe[0].value.media_type) == {"Web", "Print"}  # labelled; email and the code-less xx left out
     at.selectbox(key="ad_code").set_value("dw").run()
     hourly = next(d.value for d in at.dataframe if "hour" in d.value.columns)
     assert set(hourly.ad_code) == {"dw"} and hourly.orders.sum() == 4  # m1 n1 n2 o1
