@@ -74,7 +74,7 @@ else:
     st.altair_chart(charts.rate_with_interval(rated, "label", "upgrade_rate", "upgrade_rate_low", "upgrade_rate_high",
                                               tr(f"ad_media.group.{group_by}"), tr("ad_media.rate_axis"),
                                               band=(low, high), target=s.upgrade_rate_target, color="reliability"),
-                    width="stretch")
+                    width="stretch", height=max(160, 40 * len(rated) + 80))
     table(rated[["label", "trial_customers", "upgrades", "upgrade_rate", "upgrade_rate_low", "upgrade_rate_high",
                  "reliability"]].rename(columns={"label": label_col}),
           "ad_upgrade_rate", "col_ad", percent=("upgrade_rate", "upgrade_rate_low", "upgrade_rate_high"),
@@ -100,7 +100,8 @@ if hourly is not None:
         days = {d: tr(f"weekday.{d}") for d in range(1, 8)}
         cells["day"] = cells["weekday"].map(days)
         st.altair_chart(charts.heatmap(cells, "hour", "day", "orders", tr("ad_media.hour"), tr("ad_media.weekday"),
-                                       tr("col_ad.orders"), y_sort=list(days.values())), width="stretch")
+                                       tr("col_ad.orders"), y_sort=list(days.values())),
+                        width="stretch", height=320)
         by_hour = cells.groupby("hour")["orders"].sum()
         peak = by_hour.sort_values(ascending=False, kind="stable").head(3).index
         st.caption(tr("ad_media.peak", hours=", ".join(f"{h}:00–{h + 1}:00" for h in sorted(peak))))
@@ -116,7 +117,7 @@ else:
     pts["type"] = pts["media_type"].map(lambda v: type_names.get(v, "-"))
     st.altair_chart(charts.bubbles(pts, "cost", "acquired", "sales", "ad_code", tr("col_ad.cost"),
                                    tr("col_ad.upgrades") + " + " + tr("col_ad.direct_orders"), tr("col_ad.sales"),
-                                   color="type"), width="stretch")
+                                   color="type"), width="stretch", height=420)
 
 # ---- 勝利の方程式
 st.subheader(tr("ad_media.formula"))

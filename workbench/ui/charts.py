@@ -59,12 +59,12 @@ def rate_with_interval(df: pd.DataFrame, x: str, rate: str, low: str, high: str,
     base = alt.Chart(df).encode(y=alt.Y(f"{x}:N", title=x_title, sort=None))
     enc_color = alt.Color(f"{color}:N", title=None, scale=alt.Scale(range=PALETTE)) if color else alt.value(PALETTE[0])
     layers = []
+    # every layer shares the category axis, so the band and the target are drawn per row
     if band:
-        layers.append(alt.Chart(pd.DataFrame({"a": [band[0]], "b": [band[1]]}))
-                      .mark_rect(color="#bbbbbb", opacity=0.35).encode(x="a:Q", x2="b:Q"))
+        layers.append(base.mark_bar(color="#bbbbbb", opacity=0.35)
+                      .encode(x=alt.datum(band[0]), x2=alt.datum(band[1])))
     if target is not None:
-        layers.append(alt.Chart(pd.DataFrame({"t": [target]})).mark_rule(color="#d1495b", strokeDash=[6, 3], size=2)
-                      .encode(x="t:Q"))
+        layers.append(base.mark_tick(color="#d1495b", thickness=2).encode(x=alt.datum(target)))
     layers.append(base.mark_rule(size=2).encode(x=alt.X(f"{low}:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
                                                x2=f"{high}:Q", color=enc_color))
     layers.append(base.mark_point(filled=True, size=90).encode(
