@@ -89,7 +89,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title:
 def bubbles(df: pd.DataFrame, x: str, y: str, size: str, label: str, x_title: str, y_title: str,
             size_title: str, color: str | None = None) -> alt.Chart:
     """A scatter with bubble size and text labels (e.g. cost against upgrades, bubble = sales)."""
-    base = alt.Chart(df).encode(x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=",")),
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=",.0f", labelAngle=-30)),
                                 y=alt.Y(f"{y}:Q", title=y_title))
     dots = base.mark_circle(opacity=0.6).encode(
         size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[60, 1500])),
