@@ -116,3 +116,51 @@ def stacked_kinds(df: pd.DataFrame, x: str, kind: str, y: str, labels: dict[str,
         tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip("_label:N", title=kind_title),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=",")],
     ).transform_calculate(_pos=f"indexof({order!r}, datum._label)").properties(height=340))
+
+
+def rate_with_interval(df: pd.DataFrame, x: str, rate: str, low: str, high: str, x_title: str, y_title: str,
+                       band: tuple[float, float] | None = None, target: float | None = None,
+                       color: str | None = None) -> alt.Chart:
+    """A rate per category as a dot with an error bar (low–high), a reference band and a target rule."""
+    base = alt.Chart(df).encode(y=alt.Y(f"{x}:N", title=x_title, sort=None))
+    enc_color = alt.Color(f"{color}:N", title=None, scale=alt.Scale(range=PALETTE)) if color else alt.value(PALETTE[0])
+    layers = []
+    # every layer shares the category axis, so the band and the target are drawn per row
+    if band:
+        layers.append(base.mark_bar(color="#bbbbbb", opacity=0.35)
+                      .encode(x=alt.datum(band[0]), x2=alt.datum(band[1])))
+    if target is not None:
+        layers.append(base.mark_tick(color="#d1495b", thickness=2).encode(x=alt.datum(target)))
+    layers.append(base.mark_rule(size=2).encode(x=alt.X(f"{low}:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
+                                               x2=f"{high}:Q", color=enc_color))
+    layers.append(base.mark_point(filled=True, size=90).encode(
+        x=f"{rate}:Q", color=enc_color,
+        tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{rate}:Q", title=y_title, format=".1f"),
+                 alt.Tooltip(f"{low}:Q", format=".1f"), alt.Tooltip(f"{high}:Q", format=".1f")]))
+    return themed(alt.layer(*layers).properties(height=max(120, 34 * len(df))))
+
+
+def heatmap(df: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str, value_title: str,
+            y_sort: list | None = None) -> alt.Chart:
+    """A grid of cells coloured by `value` (e.g. orders by hour × weekday)."""
+    return themed(alt.Chart(df).mark_rect().encode(
+        x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:N", title=y_title, sort=y_sort),
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+        tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:O", title=x_title),
+                 alt.Tooltip(f"{value}:Q", title=value_title, format=",")],
+    ).properties(height=240))
+
+
+def bubbles(df: pd.DataFrame, x: str, y: str, size: str, label: str, x_title: str, y_title: str,
+            size_title: str, color: str | None = None) -> alt.Chart:
+    """A scatter with bubble size and text labels (e.g. cost against upgrades, bubble = sales)."""
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=",.0f", labelAngle=-30)),
+                                y=alt.Y(f"{y}:Q", title=y_title))
+    dots = base.mark_circle(opacity=0.6).encode(
+        size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[60, 1500])),
+        color=alt.Color(f"{color}:N", title=None, scale=alt.Scale(range=PALETTE)) if color else alt.value(PALETTE[0]),
+        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{x}:Q", title=x_title, format=","),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=","), alt.Tooltip(f"{size}:Q", title=size_title, format=",")])
+    text = base.mark_text(align="left", dx=8, dy=-8, font=FONT, fontSize=11).encode(text=f"{label}:N")
+    return themed(alt.layer(dots, text).properties(height=380))
