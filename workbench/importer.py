@@ -445,3 +445,85 @@ def inspect(path: str | Path, encoding: str = "auto", sheet: str | None = None, 
     finally:
         con.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ several files → a dataset
+@dataclass
+class FilePlan:
+    """One file to import: where it is, which table, the mapping (canonical -> header), the encoding."""
+
+    path: Path
+    table: str
+    mapping: dict[str, str]
+    encoding: str = "auto"
+    label: str = ""
+
+
+def load_files(plans: list[FilePlan], workdir: str | Path, settings=None):
+    """Import every file into `workdir` and load it as a Dataset; (None, problems) when anything fails.
+
+    All or nothing: the Dataset exists only when every file imports and the result meets the contract.
+    """
+    from . import dataset
+
+    workdir = Path(workdir)
+    problems: list[Problem] = []
+    tables = [p.table for p in plans]
+    for t in sorted({t for t in tables if tables.count(t) > 1}):
+        problems.append(Problem(", ".join(p.label or p.path.name for p in plans if p.table == t), "same_table", t))
+    if "orders" not in tables:
+        problems.append(Problem("-", "no_orders", "orders"))
+    if problems:
+        return None, problems
+    staging = Path(tempfile.mkdtemp(prefix="stage-", dir=workdir))
+    for p in plans:
+        try:
+            run_import(p.table, p.path, staging, p.encoding, p.mapping, label=p.label or p.path.name)
+        except ImportFailed as exc:
+            problems += exc.problems
+    if problems:
+        shutil.rmtree(staging, ignore_errors=True)
+        return None, problems
+    try:
+        ds = dataset.load_folder(staging, settings)
+    except dataset.ContractError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        return None, [Problem(pr.table, "contract", pr.column, pr.count, [(None, e) for e in pr.examples],
+                              info=pr.message()) for pr in exc.problems]
+    ds.source = str(staging)
+    return ds, []
+
+
+def shape(ds, settings) -> dict:
+    """What a dataset holds: rows per table, date range, customers, counted orders."""
+    cur = ds.cursor(settings)
+    try:
+        first, last, customers = cur.execute(
+            "select min(ordered_at)::date, max(ordered_at)::date, count(distinct customer_id) from orders").fetchone()
+        counted = cur.execute("select count(*) from order_fact").fetchone()[0]
+    finally:
+        cur.close()
+    tables = [{"table": t, "present": t in ds.present, "rows": ds.row_counts[t] if t in ds.present else 0,
+               "unlocks": list(TABLES[t].unlocks)} for t in TABLES]
+    return {"tables": tables, "first": first, "last": last, "customers": customers, "counted_orders": counted,
+            "present": len(ds.present)}
+
+
+def zip_parquet(ds) -> bytes:
+    """The dataset's supplied tables as a zip of Parquet files (reusable as a dataset folder)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    work = Path(tempfile.mkdtemp(prefix=".wb-zip-"))
+    try:
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for t in ds.present:
+                out = work / f"{t}.parquet"
+                cur = ds.con.cursor()
+                cur.execute(f"copy main.{_qi(t)} to '{out}' (format parquet)")
+                cur.close()
+                zf.write(out, f"{t}.parquet")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return buf.getvalue()
