@@ -150,3 +150,54 @@ def test_query_on_imported_equals_parquet(tmp_path):
     a = dataset.load_folder(out).run("new_repeat_mix", {"grain": "month"})
     b = dataset.load_frames({"orders": o}).run("new_repeat_mix", {"grain": "month"})
     pd.testing.assert_frame_equal(a, b)
+
+
+# ---------------------------------------------------------------- the Data page and its load function
+def test_load_files_all_or_nothing(tmp_path):
+    good = write(tmp_path, "o.csv", HEAD + ROWS, "cp932")
+    bad = write(tmp_path, "p.csv", "商品コード,定価\nP1,abc\n", "utf-8")
+    plan = importer.FilePlan(good, "orders", importer.propose_mapping("orders", HEAD.strip().split(",")))
+    ds, problems = importer.load_files([plan, importer.FilePlan(bad, "products", {"product_id": "商品コード",
+                                                                                   "list_price": "定価"})], tmp_path)
+    assert ds is None and [p.code for p in problems] == ["bad_amount"]
+    ds, problems = importer.load_files([plan], tmp_path)
+    assert problems == [] and ds.present == ("orders",)
+    from workbench.settings import Settings
+
+    info = importer.shape(ds, Settings())
+    # 3 orders, A2 cancelled → 2 counted; customers K1, K2; 2024-03-05 .. 2024-03-07
+    assert (info["counted_orders"], info["customers"], str(info["first"]), str(info["last"])) == (2, 2, "2024-03-05", "2024-03-07")
+    import io
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(importer.zip_parquet(ds))).namelist()
+    assert names == ["orders.parquet"]
+
+
+def test_data_page_shows_shape_and_upload_session_only():
+    from tests.test_app import open_page
+
+    at = open_page("pages/80_data.py", "ja")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "データの取り込みと確認"
+    labels = [m.label for m in at.metric]
+    assert "顧客数" in labels and "購入としてカウントする注文" in labels
+    # an upload loaded by the page's load function shows up as this session's dataset only
+    ds, _ = importer.load_files([importer.FilePlan(_probe(), "orders", {})], Path(_probe()).parent)
+    at.session_state["upload_dataset"] = ds
+    at.session_state["upload_key"] = "upload:test"
+    at.session_state["dataset_key"] = "upload:test"
+    at.run()
+    at.sidebar.radio(key="dataset_choice").set_value("upload").run()
+    assert not at.exception
+    assert [m.value for m in at.metric][1] == "1"  # one order row
+    assert at.get("download_button")  # zip of Parquet offered for the upload
+    other = open_page("pages/80_data.py", "ja")
+    assert [m.value for m in other.metric][1] != "1"
+
+
+def _probe() -> Path:
+    d = Path(__import__("tempfile").mkdtemp())
+    p = d / "probe.csv"
+    p.write_bytes("注文番号,会員番号,注文日時,合計金額\nZ1,K1,2024/01/05 10:00,\"￥1,200\"\n".encode("cp932"))
+    return p
