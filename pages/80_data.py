@@ -29,7 +29,7 @@ try:
 except Exception as exc:  # noqa: BLE001 - a message, never a traceback
     error(exc)
     st.stop()
-m = st.columns(5)
+m = st.columns([1, 1, 2.2, 1, 1.4])
 m[0].metric(tr("data.tables"), f"{info['present']} / {len(TABLES)}")
 m[1].metric(tr("data.orders_rows"), f"{ds.row_counts['orders']:,}")
 m[2].metric(tr("data.period"), f"{info['first']} 〜 {info['last']}")
