@@ -90,6 +90,24 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from .importer import ImportFailed, Problem, run_import
+
+    lang = _lang(args)
+    mapping = {}
+    for pair in args.map or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ImportFailed([Problem(Path(args.source).name, "bad_map", info=pair)])
+        mapping[key.strip()] = value.strip()
+    res = run_import(args.table, args.source, args.into, args.encoding, mapping, args.sheet)
+    print(t("import.done", lang, table=res.table, rows=f"{res.rows:,}", encoding=res.encoding or "-", path=str(res.path)))
+    print(t("import.mapping", lang, mapping=", ".join(f"{k}←{v}" for k, v in res.mapping.items())))
+    if res.ignored:
+        print(t("import.ignored", lang, columns=", ".join(res.ignored)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m workbench", description="Repeat-commerce analyst workbench")
     ap.add_argument("--lang", choices=("ja", "en"), help="message language (default ja, or $WORKBENCH_LANG)")
@@ -116,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", help="settings TOML file")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(func=cmd_query)
+
+    from .contract import TABLES
+    from .importer import ENCODINGS
+
+    p = sub.add_parser("import", help="import a CSV/TSV/Excel/Parquet export into one canonical table")
+    p.add_argument("--table", required=True, choices=list(TABLES))
+    p.add_argument("--source", required=True, type=Path)
+    p.add_argument("--encoding", default="auto", choices=("auto",) + ENCODINGS)
+    p.add_argument("--map", action="append", default=[], metavar="CANONICAL=SOURCE")
+    p.add_argument("--sheet")
+    p.add_argument("--into", required=True, type=Path)
+    p.set_defaults(func=cmd_import)
     return ap
 
 
