@@ -177,7 +177,7 @@ def test_load_files_all_or_nothing(tmp_path):
 def test_data_page_shows_shape_and_upload_session_only():
     from tests.test_app import open_page
 
-    at = open_page("pages/80_data.py", "ja")
+    at = open_page("pages/views/80_data.py", "ja")
     assert not at.exception and not at.error
     assert at.title[0].value == "データの取り込みと確認"
     labels = [m.label for m in at.metric]
@@ -192,7 +192,7 @@ def test_data_page_shows_shape_and_upload_session_only():
     assert not at.exception
     assert [m.value for m in at.metric][1] == "1"  # one order row
     assert at.get("download_button")  # zip of Parquet offered for the upload
-    other = open_page("pages/80_data.py", "ja")
+    other = open_page("pages/views/80_data.py", "ja")
     assert [m.value for m in other.metric][1] != "1"
 
 
