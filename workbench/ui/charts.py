@@ -164,3 +164,40 @@ def bubbles(df: pd.DataFrame, x: str, y: str, size: str, label: str, x_title: st
                  alt.Tooltip(f"{y}:Q", title=y_title, format=","), alt.Tooltip(f"{size}:Q", title=size_title, format=",")])
     text = base.mark_text(align="left", dx=8, dy=-8, font=FONT, fontSize=11).encode(text=f"{label}:N")
     return themed(alt.layer(dots, text).properties(height=380))
+
+
+def cohort_heatmap(df: pd.DataFrame, value: str, share_of: str | None, cohort_title: str, month_title: str,
+                   value_title: str, percent: bool = False) -> alt.Chart:
+    """Cohort × months-since-first heat map of `value` (or value ÷ share_of × 100 when share_of is given)."""
+    base = alt.Chart(df)
+    if share_of:
+        base = base.transform_calculate(shown=f"datum.{value} / datum.{share_of} * 100")
+    else:
+        base = base.transform_calculate(shown=f"datum.{value}")
+    fmt = ".0f"
+    rect = base.mark_rect().encode(
+        x=alt.X("months_since_first:O", title=month_title),
+        y=alt.Y("cohort:N", title=cohort_title),
+        color=alt.Color("shown:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+        tooltip=["cohort:N", "months_since_first:O", alt.Tooltip("shown:Q", title=value_title, format=",.1f")],
+    )
+    text = base.mark_text(fontSize=9, font=FONT).encode(
+        x="months_since_first:O", y="cohort:N",
+        text=alt.Text("shown:Q", format=(".0f" if percent else ",.0f")),
+        color=alt.condition("datum.shown > 0", alt.value("#222"), alt.value("#999")),
+    )
+    rows = max(1, df["cohort"].nunique())
+    return themed((rect + text).properties(height=min(22 * rows + 40, 900)))
+
+
+def ltv_curves(df: pd.DataFrame, month_title: str, ltv_title: str, partial_field: str, legend_title: str) -> alt.Chart:
+    """Cumulative LTV per cohort; cohorts flagged in `partial_field` are dashed and thinner."""
+    chart = alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("months_since_first:Q", title=month_title),
+        y=alt.Y("cumulative_sales_per_customer:Q", title=ltv_title, axis=alt.Axis(format=",.0f")),
+        color=alt.Color("cohort:N", title=legend_title, scale=alt.Scale(range=PALETTE)),
+        strokeDash=alt.StrokeDash(f"{partial_field}:N", title=None),
+        tooltip=["cohort:N", "months_since_first:Q",
+                 alt.Tooltip("cumulative_sales_per_customer:Q", title=ltv_title, format=",.0f")],
+    )
+    return themed(chart.properties(height=360))

@@ -1,0 +1,113 @@
+-- kpi_scorecard: 勝利の方程式 KPI scorecard (slide 46): each KPI's value, its bar and pass/fail; a KPI without its data names the table it needs.
+-- NOTE for the lead: the avg_deliveries and upgrade_rate CTEs below re-derive issue 6's
+--   subscription_summary.avg_deliveries and issue 7's ad_media_summary.upgrade_rate (not on main when
+--   this was written). Once those queries are merged, switch these two CTEs to reuse them.
+-- param start date = null: first order date counted (inclusive); empty = from the beginning
+-- param end date = null: last order date counted (inclusive); empty = up to the as-of date
+-- param ltv_vs_aov_factor float = @ltv_vs_aov_factor: 年間平均LTV bar = this × main-product AOV
+-- param avg_deliveries_target float = @avg_deliveries_target: 平均定期継続回数 bar
+-- param existing_aov_factor float = @existing_aov_factor: existing-customer AOV bar = this × lead-product price
+-- param upgrade_rate_target float = @upgrade_rate_target: 引上率 bar in %
+-- columns: kpi, value, bar, passed, needs
+with in_range as (
+    select *
+    from order_fact
+    where ($start is null or order_date >= cast($start as date))
+      and ($end is null or order_date <= cast($end as date))
+),
+
+have as (
+    select
+        (select count(*) from products) > 0 as has_products,
+        (select count(*) from order_items) > 0 as has_items,
+        (select count(*) from subscriptions) > 0
+            or (select count(*) from order_fact where order_kind = 'subscription' and subscription_id is not null) > 0
+            as has_subscriptions
+),
+
+-- 年間平均LTV (slide 43) against main-product AOV (counted non-trial orders of the period)
+annual_ltv as (
+    select
+        sum(amount) / nullif(count(distinct customer_id), 0) as value,
+        avg(amount) filter (where not is_trial) as main_aov
+    from in_range
+),
+
+-- avg_deliveries: re-derives issue 6 (平均定期継続回数 = Σₙ retained(n) ÷ retained(1) = Σ d ÷ #contracts with d ≥ 1),
+-- contracts whose first counted delivery falls in the period. REPLACE with subscription_summary once merged.
+avg_deliveries as (
+    select sum(d) * 1.0 / nullif(count(*) filter (where d >= 1), 0) as value
+    from (
+        select subscription_id, count(*) as d, min(order_date) as first_delivery
+        from order_fact
+        where order_kind = 'subscription' and subscription_id is not null
+        group by subscription_id
+    ) c
+    where ($start is null or first_delivery >= cast($start as date))
+      and ($end is null or first_delivery <= cast($end as date))
+),
+
+-- existing-customer AOV (2nd and later orders) against the lead (trial) product's list price
+existing_aov as (
+    select
+        (select avg(amount) from in_range where purchase_ordinal >= 2) as value,
+        (select avg(list_price) from products where product_role = 'trial') as lead_price
+),
+
+-- upgrade_rate: re-derives issue 7 (upgrades ÷ trial_customers × 100, all codes together): customers whose
+-- first counted trial order is in the period, upgraded when a counted main order follows it by the as-of date.
+-- REPLACE with ad_media_summary once merged.
+upgrade_rate as (
+    select count(*) filter (where upgraded) * 100.0 / nullif(count(*), 0) as value
+    from (
+        select t.customer_id,
+            exists (select 1 from order_fact m
+                    where m.customer_id = t.customer_id and not m.is_trial
+                      and (m.ordered_at, m.order_id) > (t.ordered_at, t.order_id)) as upgraded
+        from (
+            select customer_id, ordered_at, order_id,
+                row_number() over (partition by customer_id order by ordered_at, order_id) as k
+            from order_fact
+            where is_trial and customer_id is not null
+        ) t
+        where t.k = 1
+          and ($start is null or cast(t.ordered_at as date) >= cast($start as date))
+          and ($end is null or cast(t.ordered_at as date) <= cast($end as date))
+    ) u
+),
+
+lines as (
+    select 1 as k, 'annual_ltv' as kpi,
+        a.value,
+        case when h.has_products and h.has_items then cast($ltv_vs_aov_factor as double) * a.main_aov end as bar,
+        case when not (h.has_products and h.has_items) then 'products, order_items' end as needs
+    from annual_ltv a, have h
+    union all
+    select 2, 'avg_deliveries',
+        case when h.has_subscriptions then d.value end,
+        cast($avg_deliveries_target as double),
+        case when not h.has_subscriptions then 'subscriptions' end
+    from avg_deliveries d, have h
+    union all
+    select 3, 'existing_aov',
+        e.value,
+        case when h.has_products then cast($existing_aov_factor as double) * e.lead_price end,
+        case when not h.has_products then 'products' end
+    from existing_aov e, have h
+    union all
+    select 4, 'upgrade_rate',
+        case when h.has_products and h.has_items then u.value end,
+        cast($upgrade_rate_target as double),
+        case when not (h.has_products and h.has_items) then 'products, order_items' end
+    from upgrade_rate u, have h
+),
+
+final as (
+    select kpi, value, bar,
+        case when value is not null and bar is not null then value >= bar end as passed,
+        needs
+    from lines
+    order by k
+)
+
+select * from final
