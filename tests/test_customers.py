@@ -219,3 +219,22 @@ def test_sample_identities(sample_ds):
     assert sample_ds.run("customer_rfm")["customers"].sum() == n
     assert sample_ds.run("customer_abc")["customers"].sum() == n
     assert sample_ds.run("segment_movement")["customers"].sum() == n
+
+
+def test_page_movement_drilldown_and_presets():
+    from tests.test_app import open_page
+
+    at = open_page("pages/50_customers.py", "ja")
+    assert not at.exception and not at.error
+    cell = at.selectbox(key="cust_mv_cell")
+    first = cell.options[1]  # the first movement cell of the sample shop, "from → to: n"
+    n = int(first.rsplit(":", 1)[1].replace(",", ""))
+    at.selectbox(key="cust_mv_cell").select_index(1).run()
+    assert not at.exception and not at.error
+    # the list below the matrix has exactly the cell's number of customers
+    assert any(len(df.value) == n for df in at.dataframe)
+    # slide 28 preset: dormant for 365+ days, mail subscribers: every listed customer qualifies
+    at.selectbox(key="cust_ex_preset").set_value("dormant365").run()
+    assert not at.exception and not at.error
+    found = at.dataframe[-1].value
+    assert (found["recency_days"] >= 365).all() and found["mail_optin"].all()
