@@ -57,7 +57,7 @@ def stacked_bars(df: pd.DataFrame, x: str, y: str, color: str, x_title: str, y_t
     """Stacked bars of `y` per `x`, split by `color` (kept in `order`)."""
     sort = order if order is not None else None
     c = alt.Chart(df).mark_bar().encode(
-        x=alt.X(f"{x}:{x_type}", title=x_title, sort=None),
+        x=alt.X(f"{x}:{x_type}", title=x_title, sort=None, axis=alt.Axis(labelAngle=0 if x_type == "N" and len(df[x].unique()) <= 12 else -45)),
         y=alt.Y(f"{y}:Q", title=y_title, stack=True),
         color=alt.Color(f"{color}:N", title=color_title, sort=sort, scale=alt.Scale(range=PALETTE + ["#333333", "#bbbbbb"])),
         order=alt.Order("_pos:Q") if "_pos" in df.columns else alt.Undefined,
