@@ -238,3 +238,33 @@ def test_page_movement_drilldown_and_presets():
     assert not at.exception and not at.error
     found = at.dataframe[-1].value
     assert (found["recency_days"] >= 365).all() and found["mail_optin"].all()
+
+
+def test_abc_by_items_and_profile(ds):
+    # only L210, S90 and T90 have order lines (1 item each): each a third; the share before T90 is 66.7% < 70%
+    df = ds.run("customer_abc", {"measure": "items"}, settings=S)
+    assert dict(zip(df["rank"], df["customers"])) == {"A": 3, "B": 0, "C": 11}
+    prof = ds.run("customer_profile", settings=S)
+    by = {(r.dimension, r.band): r.customers for r in prof.itertuples()}
+    assert by[("gender", "女性")] == 3 and by[("gender", "男性")] == 2
+    # ages on 2025-12-31: T90 55, T209 50 (birthday passed), S90 45, B2 35, L210 60
+    assert by[("age_band", "50s")] == 2 and by[("age_band", "40s")] == 1 and by[("age_band", "60s")] == 1
+    assert "member_tier" not in set(prof["dimension"])  # no data → no rows → not shown
+    assert prof[prof["dimension"] == "amount_band"]["customers"].sum() == len(CUSTOMERS)
+
+
+def test_abc_by_gross_profit():
+    # X: ¥10,000 of P (cost 9,000) = profit 1,000; Y: ¥5,000 of Q (cost 1,000) = profit 4,000
+    d = dataset.load_frames({
+        "orders": testdata.orders([("o1", "X", "2025-01-10 10:00", 10000, "delivered"),
+                                   ("o2", "Y", "2025-01-11 10:00", 5000, "delivered")]),
+        "order_items": testdata.frame("order_items", [("o1", "P", 1, 10000), ("o2", "Q", 1, 5000)],
+                                      ["order_id", "product_id", "quantity", "unit_price"]),
+        "products": testdata.frame("products", [("P", 9000), ("Q", 1000)], ["product_id", "unit_cost"]),
+    })
+    by_sales = d.run("customer_abc", settings=S)
+    assert dict(zip(by_sales["rank"], by_sales["customers"])) == {"A": 2, "B": 0, "C": 0}  # Y starts at 66.7%
+    gp = d.run("customer_abc", {"measure": "gross_profit"}, settings=S)
+    # Y holds 80% of the profit: X starts at 80% → B
+    assert gp[["rank", "customers", "sales", "value"]].values.tolist() == [["A", 1, 5000, 4000], ["B", 1, 10000, 1000],
+                                                                            ["C", 0, 0, 0]]
