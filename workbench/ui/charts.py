@@ -201,3 +201,43 @@ def ltv_curves(df: pd.DataFrame, month_title: str, ltv_title: str, partial_field
                  alt.Tooltip("cumulative_sales_per_customer:Q", title=ltv_title, format=",.0f")],
     )
     return themed(chart.properties(height=360))
+
+
+def stacked_by_color(df: pd.DataFrame, x: str, y: str, color: str, x_title: str, y_title: str, color_title: str,
+                 x_type: str = "N", order: list | None = None) -> alt.Chart:
+    """Stacked bars of `y` per `x`, split by `color` (kept in `order`)."""
+    sort = order if order is not None else None
+    c = alt.Chart(df).mark_bar().encode(
+        x=alt.X(f"{x}:{x_type}", title=x_title, sort=None, axis=alt.Axis(labelAngle=0 if x_type == "N" and len(df[x].unique()) <= 12 else -45)),
+        y=alt.Y(f"{y}:Q", title=y_title, stack=True),
+        color=alt.Color(f"{color}:N", title=color_title, sort=sort, scale=alt.Scale(range=PALETTE + ["#333333", "#bbbbbb"])),
+        order=alt.Order("_pos:Q") if "_pos" in df.columns else alt.Undefined,
+        tooltip=[alt.Tooltip(f"{x}:{x_type}", title=x_title), alt.Tooltip(f"{color}:N", title=color_title),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=",")])
+    return themed(c)
+
+
+def heatmap_labelled(df: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str, value_title: str,
+            x_sort=None, y_sort=None) -> alt.Chart:
+    """A grid of cells coloured by `value`, with the number written in each cell."""
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:O", title=x_title, sort=x_sort),
+                                y=alt.Y(f"{y}:O", title=y_title, sort=y_sort))
+    rect = base.mark_rect().encode(color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+                                   tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
+                                            alt.Tooltip(f"{value}:Q", title=value_title, format=",")])
+    text = base.mark_text(font=FONT, fontSize=13).encode(
+        text=alt.Text(f"{value}:Q", format=","),
+        color=alt.condition(f"datum.{value} > 0", alt.value("#222222"), alt.value("#bbbbbb")))
+    return themed(alt.layer(rect, text).properties(height=alt.Step(36)))
+
+
+def pareto(df: pd.DataFrame, x: str, y: str, color: str, x_title: str, y_title: str, color_title: str,
+           cutoffs: tuple = ()) -> alt.Chart:
+    """A cumulative-share curve (both axes 0–100%) coloured by rank, with horizontal cut-off rules."""
+    line = alt.Chart(df).mark_area(opacity=0.7).encode(
+        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color(f"{color}:N", title=color_title, scale=alt.Scale(range=PALETTE)),
+        tooltip=[alt.Tooltip(f"{x}:Q", title=x_title, format=".1%"), alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")])
+    rules = alt.Chart(pd.DataFrame({"c": list(cutoffs)})).mark_rule(strokeDash=[4, 4], color="#666666").encode(y="c:Q")
+    return themed(alt.layer(line, rules))

@@ -1,0 +1,139 @@
+-- extract_customers: 顧客抽出: the customer list for mail, DM or calls by segment, recency, purchase count, products, birthday month, optins, stopped subscriptions or one segment_movement cell (slides 28–31).
+-- param as_of date = @as_of: the as-of date (segments, recency and the default movement dates use it)
+-- param segmentation text = 'cpm' {classes|cpm|rfm}: which segment names the segment column and the segments filter use
+-- param segments text[] = null: keep customers whose current segment is one of these (e.g. loyal_active, steady_dormant, best); empty = any
+-- param min_recency int = null: days since the last purchase at least this
+-- param max_recency int = null: days since the last purchase at most this
+-- param min_orders int = null: counted purchases at least this
+-- param max_orders int = null: counted purchases at most this
+-- param bought text[] = null: bought at least one of these product_ids (counted orders)
+-- param not_bought text[] = null: bought none of these product_ids (counted orders)
+-- param birth_month int = null: birthday in this month (1–12)
+-- param mail_optin bool = null: true = only customers who accept mail
+-- param dm_optin bool = null: true = only customers who accept DM
+-- param call_optin bool = null: true = only customers who accept calls
+-- param cancel_reasons text[] = null: has a cancelled subscription with one of these cancel_reasons
+-- param stopped_only bool = false: has a cancelled subscription (any reason)
+-- param move_from text = null: segment_movement cell: segment on move_from_date ('none' = no order yet)
+-- param move_to text = null: segment_movement cell: segment on move_to_date
+-- param move_from_date date = null: empty = 7 days before the as-of date
+-- param move_to_date date = null: empty = the as-of date
+-- param dormant_days int = @dormant_days: recency from which a customer is 休眠/離脱
+-- param short_days int = @cpm_tenure_short_days: CPM tenure below this is よちよち
+-- param long_days int = @cpm_tenure_long_days: tenure from this on is 優良
+-- param loyal_amount int = @loyal_amount: lifetime sales (yen) from which a customer is 流行/優良
+-- param r_bins text[] = @rfm_recency_bins: RFM recency day cut-offs
+-- param f_bins text[] = @rfm_frequency_bins: RFM order-count cut-offs
+-- columns: customer_id, gender, birth_date, prefecture, member_tier, mail_optin, dm_optin, call_optin,
+--   first_ordered_at, last_ordered_at, orders, sales, recency_days, segment
+with dates as (
+    select 0 as side, cast($as_of as date) as d
+    union all
+    select 1, coalesce(cast($move_from_date as date), cast($as_of as date) - 7) where $move_from is not null or $move_to is not null
+    union all
+    select 2, coalesce(cast($move_to_date as date), cast($as_of as date)) where $move_from is not null or $move_to is not null
+),
+
+snap as (
+    select t.side, o.customer_id,
+        count(*) as orders, sum(o.amount) as sales,
+        max(o.order_date) - min(o.order_date) as tenure_days,
+        t.d - max(o.order_date) as recency_days
+    from dates t
+    join order_fact o on o.order_date <= t.d
+    where o.customer_id is not null
+    group by t.side, t.d, o.customer_id
+),
+
+scored as (
+    select *,
+        5 - ((recency_days >= cast($r_bins[1] as int))::int + (recency_days >= cast($r_bins[2] as int))::int
+           + (recency_days >= cast($r_bins[3] as int))::int + (recency_days >= cast($r_bins[4] as int))::int) as r,
+        1 + ((orders >= cast($f_bins[1] as int))::int + (orders >= cast($f_bins[2] as int))::int
+           + (orders >= cast($f_bins[3] as int))::int + (orders >= cast($f_bins[4] as int))::int) as f
+    from snap
+),
+
+segmented as (
+    select side, customer_id,
+        case $segmentation
+            when 'classes' then
+                case
+                    when orders = 1 then 'new'
+                    when orders = 2 then 'beginner'
+                    when sales < $loyal_amount then 'steady'
+                    when tenure_days >= $long_days then 'loyal'
+                    else 'trend'
+                end || case when recency_days >= $dormant_days then '_dormant' else '' end
+            when 'cpm' then
+                case
+                    when orders = 1 then 'first'
+                    when tenure_days < $short_days then 'toddler'
+                    when sales < $loyal_amount then 'steady'
+                    when tenure_days >= $long_days then 'loyal'
+                    else 'trend'
+                end || case when recency_days >= $dormant_days then '_lapsed' else '_active' end
+            else
+                case
+                    when recency_days >= $dormant_days then 'dormant'
+                    when orders = 1 and r >= 3 then 'first_active'
+                    when orders = 1 then 'first_at_risk'
+                    when r >= 4 and f >= 4 then 'best'
+                    when r >= 3 then 'repeat_active'
+                    else 'repeat_lapsing'
+                end
+        end as segment
+    from scored
+),
+
+moved as (
+    select b.customer_id
+    from (select * from segmented where side = 2) b
+    left join (select * from segmented where side = 1) a on a.customer_id = b.customer_id
+    where ($move_from is null or coalesce(a.segment, 'none') = $move_from)
+      and ($move_to is null or b.segment = $move_to)
+),
+
+bought_ids as (
+    select distinct o.customer_id
+    from order_fact o join order_items i on i.order_id = o.order_id
+    where i.product_id in (select unnest(coalesce($bought, []::varchar[])))
+),
+
+not_bought_ids as (
+    select distinct o.customer_id
+    from order_fact o join order_items i on i.order_id = o.order_id
+    where i.product_id in (select unnest(coalesce($not_bought, []::varchar[])))
+),
+
+stopped_ids as (
+    select distinct customer_id
+    from subscriptions
+    where status = 'cancelled'
+      and ($cancel_reasons is null or len($cancel_reasons) = 0 or cancel_reason in (select unnest($cancel_reasons)))
+),
+
+final as (
+    select c.customer_id, p.gender, p.birth_date, p.prefecture, p.member_tier, p.mail_optin, p.dm_optin, p.call_optin,
+        c.first_ordered_at, c.last_ordered_at, c.orders, c.sales, c.recency_days, s.segment
+    from customer_fact c
+    join segmented s on s.side = 0 and s.customer_id = c.customer_id
+    left join customers p on p.customer_id = c.customer_id
+    where ($segments is null or len($segments) = 0 or s.segment in (select unnest($segments)))
+      and ($min_recency is null or c.recency_days >= $min_recency)
+      and ($max_recency is null or c.recency_days <= $max_recency)
+      and ($min_orders is null or c.orders >= $min_orders)
+      and ($max_orders is null or c.orders <= $max_orders)
+      and ($bought is null or len($bought) = 0 or c.customer_id in (select customer_id from bought_ids))
+      and ($not_bought is null or len($not_bought) = 0 or c.customer_id not in (select customer_id from not_bought_ids))
+      and ($birth_month is null or month(p.birth_date) = $birth_month)
+      and ($mail_optin is null or coalesce(p.mail_optin, false) = $mail_optin)
+      and ($dm_optin is null or coalesce(p.dm_optin, false) = $dm_optin)
+      and ($call_optin is null or coalesce(p.call_optin, false) = $call_optin)
+      and ((not $stopped_only and ($cancel_reasons is null or len($cancel_reasons) = 0))
+           or c.customer_id in (select customer_id from stopped_ids))
+      and (($move_from is null and $move_to is null) or c.customer_id in (select customer_id from moved))
+    order by c.sales desc, c.customer_id
+)
+
+select * from final
