@@ -25,7 +25,7 @@ snap as (
         min(o.order_date) as first_date, max(o.order_date) as last_date
     from months m
     join order_fact o on o.order_date <= m.month_end
-    where o.customer_id is not null
+    where o.customer_level  -- excluded-product orders stay out of customer-level analyses
     group by m.month_end, o.customer_id
 ),
 

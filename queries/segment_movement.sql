@@ -24,7 +24,7 @@ snap as (
         t.d - max(o.order_date) as recency_days
     from dates t
     join order_fact o on o.order_date <= t.d
-    where o.customer_id is not null
+    where o.customer_level  -- excluded-product orders stay out of customer-level analyses
     group by t.side, t.d, o.customer_id
 ),
 

@@ -268,3 +268,23 @@ def test_abc_by_gross_profit():
     # Y holds 80% of the profit: X starts at 80% → B
     assert gp[["rank", "customers", "sales", "value"]].values.tolist() == [["A", 1, 5000, 4000], ["B", 1, 10000, 1000],
                                                                             ["C", 0, 0, 0]]
+
+
+def test_excluded_product_orders_stay_out_of_snapshots():
+    """An order holding an excluded product never makes a customer, in the snapshots too."""
+    from workbench import dataset, testdata
+
+    frames = {
+        "orders": testdata.orders([("o1", "X", "2024-03-01 10:00", 5000, "delivered"),
+                                   ("o2", "Y", "2024-03-05 10:00", 3000, "delivered")]),
+        "order_items": testdata.frame("order_items", [("o1", "PX", 1, 5000), ("o2", "P1", 1, 3000)],
+                                      ["order_id", "product_id", "quantity", "unit_price"]),
+        "products": testdata.frame("products", [("PX", True), ("P1", False)], ["product_id", "excluded"]),
+    }
+    ds = dataset.load_frames(frames)
+    assert ds.run("customer_classes")["customers"].sum() == 1
+    moved = ds.run("segment_movement", {"segmentation": "classes", "from_date": "2024-02-01", "to_date": "2024-03-31"})
+    assert moved["customers"].sum() == 1
+    monthly = ds.run("customer_cpm_monthly")
+    assert monthly.groupby("month_end")["customers"].sum().max() == 1
+    assert set(ds.run("extract_customers")["customer_id"]) == {"Y"}
