@@ -1,7 +1,4 @@
 -- kpi_scorecard: 勝利の方程式 KPI scorecard (slide 46): each KPI's value, its bar and pass/fail; a KPI without its data names the table it needs.
--- NOTE for the lead: the avg_deliveries and upgrade_rate CTEs below re-derive issue 6's
---   subscription_summary.avg_deliveries and issue 7's ad_media_summary.upgrade_rate (not on main when
---   this was written). Once those queries are merged, switch these two CTEs to reuse them.
 -- param start date = null: first order date counted (inclusive); empty = from the beginning
 -- param end date = null: last order date counted (inclusive); empty = up to the as-of date
 -- param ltv_vs_aov_factor float = @ltv_vs_aov_factor: 年間平均LTV bar = this × main-product AOV
@@ -20,9 +17,7 @@ have as (
     select
         (select count(*) from products) > 0 as has_products,
         (select count(*) from order_items) > 0 as has_items,
-        (select count(*) from subscriptions) > 0
-            or (select count(*) from order_fact where order_kind = 'subscription' and subscription_id is not null) > 0
-            as has_subscriptions
+        (select count(*) from contract_fact) > 0 as has_subscriptions
 ),
 
 -- 年間平均LTV (slide 43) against main-product AOV (counted non-trial orders of the period)
@@ -33,18 +28,13 @@ annual_ltv as (
     from in_range
 ),
 
--- avg_deliveries: re-derives issue 6 (平均定期継続回数 = Σₙ retained(n) ÷ retained(1) = Σ d ÷ #contracts with d ≥ 1),
--- contracts whose first counted delivery falls in the period. REPLACE with subscription_summary once merged.
+-- 平均定期継続回数 = Σₙ retained(n) ÷ retained(1) = Σ d ÷ #contracts with d ≥ 1, from the same contract
+-- fact as subscription_summary (tests check they agree); contracts started in the period
 avg_deliveries as (
-    select sum(d) * 1.0 / nullif(count(*) filter (where d >= 1), 0) as value
-    from (
-        select subscription_id, count(*) as d, min(order_date) as first_delivery
-        from order_fact
-        where order_kind = 'subscription' and subscription_id is not null
-        group by subscription_id
-    ) c
-    where ($start is null or first_delivery >= cast($start as date))
-      and ($end is null or first_delivery <= cast($end as date))
+    select sum(deliveries) * 1.0 / nullif(count(*) filter (where deliveries >= 1), 0) as value
+    from contract_fact
+    where ($start is null or started_at >= cast($start as date))
+      and ($end is null or started_at < cast($end as date) + interval 1 day)
 ),
 
 -- existing-customer AOV (2nd and later orders) against the lead (trial) product's list price
@@ -54,25 +44,25 @@ existing_aov as (
         (select avg(list_price) from products where product_role = 'trial') as lead_price
 ),
 
--- upgrade_rate: re-derives issue 7 (upgrades ÷ trial_customers × 100, all codes together): customers whose
--- first counted trial order is in the period, upgraded when a counted main order follows it by the as-of date.
--- REPLACE with ad_media_summary once merged.
+-- 引上率 over all codes together: upgrades ÷ trial customers × 100 as in ad_media_summary (customers whose
+-- first counted trial order is in the period, upgraded when a counted main order follows by the as-of
+-- date); tests check it equals Σ upgrades ÷ Σ trial_customers of ad_media_summary.
 upgrade_rate as (
     select count(*) filter (where upgraded) * 100.0 / nullif(count(*), 0) as value
     from (
         select t.customer_id,
             exists (select 1 from order_fact m
-                    where m.customer_id = t.customer_id and not m.is_trial
-                      and (m.ordered_at, m.order_id) > (t.ordered_at, t.order_id)) as upgraded
+                    where m.customer_id = t.customer_id and m.customer_level and not m.is_trial
+                      and m.purchase_ordinal > t.purchase_ordinal) as upgraded
         from (
-            select customer_id, ordered_at, order_id,
-                row_number() over (partition by customer_id order by ordered_at, order_id) as k
+            select customer_id, order_date, purchase_ordinal,
+                row_number() over (partition by customer_id order by purchase_ordinal) as k
             from order_fact
-            where is_trial and customer_id is not null
+            where is_trial and customer_level
         ) t
         where t.k = 1
-          and ($start is null or cast(t.ordered_at as date) >= cast($start as date))
-          and ($end is null or cast(t.ordered_at as date) <= cast($end as date))
+          and ($start is null or t.order_date >= cast($start as date))
+          and ($end is null or t.order_date <= cast($end as date))
     ) u
 ),
 

@@ -181,3 +181,25 @@ def test_kpi_scorecard_by_hand():
     assert df.loc["existing_aov", "passed"]
     # 引上率: 1 upgrade (T) of 2 trial customers (T, U) = 50% >= 35%
     assert df.loc["upgrade_rate", "value"] == 50.0 and df.loc["upgrade_rate", "passed"]
+
+
+def test_scorecard_reuses_the_retention_and_ad_definitions(sample_dir):
+    """平均定期継続回数 and 引上率 on the scorecard equal what the retention and ad pages show."""
+    import datetime as dt
+
+    from workbench import dataset, testdata
+    from workbench.settings import Settings
+
+    one_product = dataset.load_frames(testdata.retention_slide15())
+    s = Settings(as_of=dt.date(2024, 12, 31))
+    card = one_product.run("kpi_scorecard", {}, s).set_index("kpi")["value"]
+    assert card["avg_deliveries"] == pytest.approx(one_product.run("subscription_summary", {}, s).avg_deliveries[0])
+    assert card["avg_deliveries"] == pytest.approx(1.9)  # slide 15's contracts: 19 deliveries ÷ 10
+    # the ad summary covers coded orders only; give organic orders a code so both see every trial
+    frames = {t: pd.read_parquet(sample_dir / f"{t}.parquet") for t in ("orders", "order_items", "products")}
+    frames["orders"]["ad_code"] = frames["orders"]["ad_code"].fillna("organic")
+    shop = dataset.load_frames(frames)
+    card = shop.run("kpi_scorecard").set_index("kpi")["value"]
+    ads = shop.run("ad_media_summary")
+    assert ads.trial_customers.sum() > 100
+    assert card["upgrade_rate"] == pytest.approx(100 * ads.upgrades.sum() / ads.trial_customers.sum())
