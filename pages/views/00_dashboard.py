@@ -112,7 +112,7 @@ if extra:
         with tiles[i].container(border=True):
             st.markdown(f"**{tr('dashboard.tile.classes')}**")
             for r in classes.to_dict("records"):
-                label = f"{r['class']}{tr('dashboard.dormant') if r.get('dormant') else ''}"
+                label = f"{tr('cust.class.' + r['class'])}{tr('dashboard.dormant') if r.get('dormant') else ''}"
                 st.write(f"{label}: {fmt.count(r['customers'])}")
             link("customers", tr("dashboard.open.customers"))
         i += 1

@@ -108,7 +108,7 @@ def stacked_kinds(df: pd.DataFrame, x: str, kind: str, y: str, labels: dict[str,
     data = df.assign(_label=df[kind].map(labels))
     order = list(labels.values())
     return themed(alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{x}:T", title=x_title),
+        x=alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format="%Y-%m", labelAngle=-45)),
         y=alt.Y(f"{y}:Q", title=y_title, stack="zero"),
         color=alt.Color("_label:N", title=kind_title, sort=order,
                         scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),
