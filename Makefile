@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run install test e2e-deps sample lint clean
+.PHONY: run serve install test e2e e2e-deps load sample lint clean
 
 # Install once; again only when requirements.txt changes.
 install: $(STAMP)
@@ -17,6 +17,23 @@ $(STAMP): requirements.txt
 
 run: install
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+# A shared, hosted instance: workbench.hosted.toml (override with WORKBENCH_CONFIG), login, read-only data.
+WORKBENCH_CONFIG ?= workbench.hosted.toml
+serve: install
+	WORKBENCH_CONFIG=$(WORKBENCH_CONFIG) $(BIN)/python -m streamlit run app.py --server.port $(PORT) \
+	  --server.address 0.0.0.0 --server.headless true --browser.gatherUsageStats false \
+	  --server.fileWatcherType none --server.maxUploadSize 200
+
+# End-to-end browser tests (Playwright + Debian's chromium); also part of `make test`.
+e2e: install e2e-deps
+	$(BIN)/python -m pytest -q tests/e2e
+
+# Load check (not in make test): N concurrent browser sessions on the sample shop.
+N ?= 4
+ROUNDS ?= 1
+load: install e2e-deps
+	$(BIN)/python tests/e2e/load.py --sessions $(N) --rounds $(ROUNDS)
 
 # Browser tests need Debian's chromium and a CJK font; install them when missing (root on CI).
 e2e-deps:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from workbench import importer
+from workbench import config, importer
 from workbench.contract import TABLES
 from workbench.ui.components import error
 from workbench.ui.state import current_dataset, lang, load_shared, settings, tr
@@ -60,6 +60,12 @@ plans, ready = [], bool(files)
 table_names = {t: t for t in TABLES}
 none = tr("data.none")
 for i, f in enumerate(files or []):
+    try:  # hosted limits (workbench.toml [limits]); local use has generous defaults
+        config.check_upload_size(f.size)
+    except config.LimitError as exc:
+        ready = False
+        st.error(f"{f.name}: {exc.message(lang())}")
+        continue
     data = f.getvalue()
     digest = hashlib.sha1(data).hexdigest()[:16]
     path = tmp / digest / Path(f.name).name
@@ -99,9 +105,12 @@ for i, f in enumerate(files or []):
             try:
                 res = importer.run_import(table, path, tmp / "check" / digest, encoding or "auto", mapping,
                                           label=f.name)
+                config.check_rows({f"{f.name} ({table})": res.rows})
                 cache[check_key] = (res.rows, [])
             except importer.ImportFailed as exc:
                 cache[check_key] = (0, exc.problems)
+            except config.LimitError as exc:
+                cache[check_key] = (0, [exc])
         n, problems = cache[check_key]
         if problems:
             ready = False
@@ -125,6 +134,8 @@ if files and st.button(tr("data.load"), key="data_load", disabled=not ready, typ
         st.rerun()
 
 # ---------------------------------------------------------------- a Parquet folder on disk
+if config.current().read_only:  # a shared instance never reads other server paths
+    st.stop()
 st.subheader(tr("data.folder"))
 c1, c2 = st.columns([4, 1])
 folder = c1.text_input(tr("sidebar.dataset.path"), key="data_folder")

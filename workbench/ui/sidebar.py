@@ -36,7 +36,9 @@ def render() -> None:
 
 
 def _dataset_picker() -> None:
-    options = ["sample", "folder"] + (["upload"] if st.session_state.get("upload_dataset") is not None else [])
+    from workbench import config  # read_only instances offer no server folders
+
+    options = ["sample"] + ([] if config.current().read_only else ["folder"]) + (["upload"] if st.session_state.get("upload_dataset") is not None else [])
     current = (st.session_state.get("dataset_key") or "sample").split(":", 1)[0]
     names = {v: tr(f"sidebar.dataset.{v}") for v in options}
     choice = st.radio(tr("sidebar.dataset"), options, index=options.index(current) if current in options else 0,

@@ -13,12 +13,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from workbench import config as _config
 from workbench import dataset as ds_mod
 from workbench.i18n import LANGUAGES, t
 from workbench.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = Path(os.environ.get("WORKBENCH_SAMPLE", ROOT / "sample_data"))
+# A hosted instance may name its shared dataset in workbench.toml ([data] shared_dataset).
+SAMPLE_DIR = Path(_config.current().shared_dataset or SAMPLE_DIR)
 
 
 def lang() -> str:

@@ -1,0 +1,117 @@
+"""The app in a real browser: every page renders; login gates everything; language; upload isolation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import settle
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [p.stem.split("_", 1)[1] for p in sorted((ROOT / "pages" / "views").glob("[0-9][0-9]_*.py"))]
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+
+def open_url(browser, url):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = ctx.new_page()
+    page.goto(url)
+    settle(page)
+    return ctx, page
+
+
+@pytest.mark.parametrize("key", PAGES)
+def test_every_page_renders_without_errors(browser, app, key):
+    ctx, page = open_url(browser, f"{app.url}/{key}")
+    try:
+        page.wait_for_selector("h1", timeout=60_000)
+        settle(page)
+        assert page.locator(ERRORS).count() == 0, page.locator(ERRORS).all_inner_texts()
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 1
+    finally:
+        ctx.close()
+
+
+def test_language_switch(browser, app):
+    ctx, page = open_url(browser, app.url)
+    try:
+        page.wait_for_selector("h1:has-text('ダッシュボード')", timeout=60_000)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="English").click()
+        page.wait_for_selector("h1:has-text('Dashboard')", timeout=60_000)
+        assert "lang=en" in page.url
+        assert page.locator('[data-testid="stSidebarNav"]:has-text("New vs repeat")').count() == 1
+    finally:
+        ctx.close()
+
+
+def test_login_gates_every_page(browser, app_auth):
+    for key in PAGES:
+        ctx, page = open_url(browser, f"{app_auth.url}/{key}")
+        try:
+            page.wait_for_selector("h1:has-text('ログイン')", timeout=60_000)
+            assert page.locator("h1").all_inner_texts() == ["ログイン"]
+            for hidden in ('[data-testid="stSidebarNav"]', '[data-testid="stDataFrame"]', '[data-testid="stMetric"]',
+                           '[data-testid="stVegaLiteChart"]', '[data-testid="stSidebar"] [data-testid="stSelectbox"]'):
+                assert page.locator(hidden).count() == 0, hidden
+        finally:
+            ctx.close()
+    ctx, page = open_url(browser, app_auth.url)
+    try:
+        page.get_by_label("パスワード").fill("e2e-secret")
+        page.get_by_role("button", name="ログイン").click()
+        page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+        page.wait_for_selector("h1:has-text('ダッシュボード')", timeout=60_000)
+    finally:
+        ctx.close()
+
+
+@pytest.mark.skipif(not (ROOT / "pages" / "views" / "80_data.py").exists(),
+                    reason="the Data page (pages/views/80_data.py, issue 5) is missing")
+def test_upload_stays_in_its_session(browser, app, tmp_path):
+    csv = tmp_path / "orders.csv"
+    csv.write_text("order_id,customer_id,ordered_at,total_amount,status\n"
+                   "e2e1,c1,2025-01-05,1000,shipped\ne2e2,c2,2025-02-05,2000,shipped\n")
+    ctx_a, a = open_url(browser, f"{app.url}/data")
+    ctx_b, b = open_url(browser, f"{app.url}/data")
+    try:
+        a.locator('input[type="file"]').first.set_input_files(str(csv))
+        settle(a)
+        from workbench.i18n import t
+
+        a.get_by_role("button", name=t("data.load", "ja")).click()
+        settle(a)
+        upload_option = '[data-testid="stSidebar"] label:has-text("アップロードしたデータ")'
+        a.wait_for_selector(upload_option, timeout=60_000)
+        b.reload()
+        settle(b)
+        assert b.locator(upload_option).count() == 0
+        assert b.locator("text=e2e1").count() == 0
+    finally:
+        ctx_a.close()
+        ctx_b.close()
+
+
+@pytest.mark.skipif(not (ROOT / "pages" / "views" / "80_data.py").exists(),
+                    reason="the Data page (pages/views/80_data.py, issue 5) is missing")
+def test_upload_limits_and_read_only_folder(browser, app_limits, tmp_path):
+    from workbench.i18n import t
+
+    small = tmp_path / "orders.csv"
+    small.write_text("order_id,customer_id,ordered_at,total_amount,status\n"
+                     "l1,c1,2025-01-05,1000,shipped\nl2,c2,2025-02-05,2000,shipped\n")
+    big = tmp_path / "big.csv"
+    big.write_text("order_id,customer_id,ordered_at,total_amount,status\n"
+                   + "".join(f"b{i},c{i},2025-01-05,1000,shipped\n" for i in range(40_000)))
+    assert big.stat().st_size > 1024 * 1024
+    ctx, page = open_url(browser, f"{app_limits.url}/data")
+    try:
+        page.wait_for_selector("h1", timeout=60_000)
+        assert page.locator(f"text={t('data.folder', 'ja')}").count() == 0  # read-only: no server paths
+        page.locator('input[type="file"]').first.set_input_files([str(small), str(big)])
+        settle(page)
+        page.wait_for_selector("text=上限の1行を超えています", timeout=60_000)
+        page.wait_for_selector("text=ファイルが大きすぎます", timeout=60_000)
+        assert page.get_by_role("button", name=t("data.load", "ja")).is_disabled()
+    finally:
+        ctx.close()
