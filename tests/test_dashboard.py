@@ -3,6 +3,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from tests.conftest import ROOT
 
 from workbench import dataset, testdata
 from workbench.settings import Settings
@@ -255,7 +256,27 @@ def test_dashboard_is_the_default_page_with_tiles():
     assert any("抽出対象除外商品" in c.value for c in at.caption)
 
 
-def test_dashboard_grain_goes_into_the_url():
+def test_dashboard_alert_tiles_agree_with_their_queries():
+    """The failing-codes count is all_pass = false of ad_winning_formula; movement lists real moves."""
+    from tests.test_app import open_app
+    from workbench.dataset import load_folder
+
+    at = open_app("ja")
+    sample_ds = load_folder(ROOT / "sample_data")  # the shop the app opens on
+    formula = sample_ds.run("ad_winning_formula")
+    failing = int((formula["all_pass"] == False).sum())  # noqa: E712 - nulls are not failures
+    assert failing > 0
+    assert [m.value for m in at.metric if m.label == "未達の広告コード数"] == [str(failing)]
+    moves = sample_ds.run("segment_movement")
+    moves = moves[moves["from_segment"] != moves["to_segment"]].sort_values("customers", ascending=False)
+    top = moves.iloc[0]
+    texts = [m.value for m in at.markdown]
+    assert any(t.endswith(f": {top['customers']:,}") and "→" in t for t in texts), texts
+    # the campaign block shows this month's codes, by ad code and by coupon code
+    assert any(c.value == "キャンペーン別集計" for c in at.subheader)
+
+
+def test_dashboard_grain_changes_the_order_mix():
     from tests.test_app import open_app
 
     at = open_app("en")
@@ -264,7 +285,7 @@ def test_dashboard_grain_goes_into_the_url():
     assert not at.exception
     years = at.dataframe[-1].value
     assert years["period"].nunique() < months
-    assert at.query_params["dash_grain"] == ["year"] or at.query_params["dash_grain"] == "year"
+    # the URL side of bind="query-params" lives in the browser: tests/e2e/test_browser.py checks it
     ranking = at.dataframe[0].value
     assert set(ranking["movement"]) <= {"↑", "↓", "→", "NEW"}
 

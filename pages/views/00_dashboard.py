@@ -7,7 +7,7 @@ import streamlit as st
 from workbench import fmt, runner
 from workbench.errors import QueryError
 from workbench.ui import charts
-from workbench.ui.components import empty, error, reproduce, table
+from workbench.ui.components import empty, error, reproduce, seg_label, table, url_segmented, url_select
 from workbench.ui.navigation import PAGES_DIR
 from workbench.ui.state import current_dataset, lang, run, settings, tr
 
@@ -89,16 +89,18 @@ else:
         d = cur[c] - before[c]
         return fmt.money(d, s) if money else f"{int(d):+,}"
 
-    m = st.columns(6)
+    # two rows of three: ¥7,596,476 does not fit a sixth of the page
+    m = st.columns(3) + st.columns(3)
     m[0].metric(tr("col.new_customers"), fmt.count(cur["new_customers"]), delta("new_customers"))
-    for c, p in zip(m[1:], ["reacquired_customers", "repeat_2nd", "repeat_3_9", "repeat_10plus"]):
+    for c, p in zip(m[1:5], ["reacquired_customers", "repeat_2nd", "repeat_3_9", "repeat_10plus"]):
         c.metric(tr(f"col.{p}"), fmt.count(cur[p]), delta(p))
     m[5].metric(tr("col.repeat_sales"), fmt.money(cur["repeat_sales"], s), delta("repeat_sales", True))
-    link("new_repeat", tr("dashboard.open.new_repeat"), nr_grain="month")
+    link("new_repeat", tr("dashboard.open.new_repeat"), nr_grain="month",
+         nr_start=as_of - dt.timedelta(days=364), nr_end=as_of)
 
 # ---------------------------------------------------------------- tiles of other pages (when merged)
 classes = optional("customer_classes")
-movement = optional("segment_movement", {"start": as_of - dt.timedelta(days=7), "end": as_of})
+movement = optional("segment_movement")  # its defaults: CPM segments, the as-of date and 7 days before
 retention = optional("subscription_retention")
 if retention is None:
     retention = optional("subscription_summary")
@@ -119,9 +121,15 @@ if extra:
     if movement is not None and not movement.empty:
         with tiles[i].container(border=True):
             st.markdown(f"**{tr('dashboard.tile.movement')}**")
-            for r in movement.head(8).to_dict("records"):
-                st.write(f"{r['from_segment']} → {r['to_segment']}: {fmt.count(r['customers'])}")
-            link("customers", tr("dashboard.open.customers"), start=as_of - dt.timedelta(days=7), end=as_of)
+            moved = movement[movement["from_segment"] != movement["to_segment"]]
+            moved = moved.sort_values("customers", ascending=False, kind="stable")
+            for r in moved.head(8).to_dict("records"):
+                st.write(f"{seg_label('cpm', r['from_segment'])} → {seg_label('cpm', r['to_segment'])}: "
+                         f"{fmt.count(r['customers'])}")
+            if moved.empty:
+                st.caption(tr("dashboard.no_movement"))
+            link("customers", tr("dashboard.open.movement"), cust_mv_from=as_of - dt.timedelta(days=7),
+                 cust_mv_to=as_of)
         i += 1
     if retention is not None and not retention.empty:
         with tiles[i].container(border=True):
@@ -130,15 +138,15 @@ if extra:
             st.metric(tr("dashboard.churn_peak", product=peak["product_id"]),
                       tr("dashboard.delivery_no", n=int(peak["delivery_no"])), fmt.count(peak["churned"]),
                       delta_color="off")
-            link("retention", tr("dashboard.open.retention"), product=peak["product_id"])
+            link("retention", tr("dashboard.open.retention"), ret_product=peak["product_id"])
         i += 1
     if formula is not None and not formula.empty:
         with tiles[i].container(border=True):
             st.markdown(f"**{tr('dashboard.tile.formula')}**")
-            failed = formula[~formula["passed"].astype(bool)] if "passed" in formula else formula.iloc[0:0]
-            st.metric(tr("dashboard.failing"), fmt.count(len(failed)))
-            for code in failed["ad_code"].head(8):
-                st.write(f"❌ {code}")
+            failed = formula[formula["all_pass"].astype("boolean").eq(False)]
+            st.metric(tr("dashboard.failing"), fmt.count(len(failed)), delta=None)
+            if not failed.empty:  # the codes only; which line failed is on the ad media page
+                st.write("、".join(failed["ad_code"].astype(str)))
             link("ad_media", tr("dashboard.open.ad_media"))
 
 # ---------------------------------------------------------------- top products
@@ -150,14 +158,35 @@ else:
     shown = ranking.assign(movement=ranking["movement"].map(arrows))
     table(shown, "product_ranking", "col_dash", money=("sales", "last_sales"), key="dash_dl_ranking")
 
+# ---------------------------------------------------------------- campaigns (seed 000)
+st.subheader(tr("dashboard.campaign"))
+st.caption(tr("dashboard.campaign.caption"))
+campaign_window = url_segmented(st, tr("dashboard.campaign.window"), WINDOWS, "dash_campaign", "this_month",
+                                format_func=lambda w: tr(f"dashboard.window.{w}"))
+try:
+    campaigns = run("campaign_summary")
+except Exception as exc:  # noqa: BLE001
+    error(exc)
+    campaigns = None
+if campaigns is not None:
+    shown = campaigns[campaigns["window"] == campaign_window]
+    left, right = st.columns(2)
+    for col, dimension in ((left, "ad_code"), (right, "coupon_code")):
+        with col:
+            st.markdown(f"**{tr(f'dashboard.campaign.{dimension}')}**")
+            part = shown[shown["dimension"] == dimension][["code", "orders", "sales", "new_customers"]]
+            if part.empty:
+                empty()
+            else:
+                table(part, f"campaign_summary_{dimension}", "col_dash", money=("sales",),
+                      key=f"dash_dl_campaign_{dimension}")
+    reproduce("campaign_summary", {})
+
 # ---------------------------------------------------------------- order mix (slide 11)
 st.subheader(tr("dashboard.order_mix"))
 st.caption(tr("dashboard.order_mix.caption"))
 grains = {g: tr(f"grain.{g}") for g in ("day", "week", "month", "year")}
-default = st.query_params.get("dash_grain", "month")
-grain = st.selectbox(tr("filter.grain"), list(grains), index=list(grains).index(default) if default in grains else 2,
-                     format_func=grains.__getitem__, key="dash_grain")
-st.query_params["dash_grain"] = grain
+grain = url_select(st, tr("filter.grain"), grains, "dash_grain", index=2, format_func=grains.__getitem__)
 try:
     start = as_of - dt.timedelta(days={"day": 30, "week": 180, "month": 730, "year": 3650}[grain])
     params = {"grain": grain, "start": start, "end": as_of}
@@ -170,7 +199,9 @@ if mix.empty:
 else:
     kinds = {k: tr(f"order_type.{k}") for k in KINDS}
     st.altair_chart(charts.stacked_kinds(mix, "period", "order_type", "orders", kinds, tr("col.period"),
-                                         tr("col.orders"), tr("col_dash.order_type")), width="stretch")
+                                         tr("col.orders"), tr("col_dash.order_type"),
+                                         time_format={"year": "%Y", "month": "%Y-%m"}.get(grain, "%Y-%m-%d")),
+                    width="stretch")
     shown = mix.assign(order_type=mix["order_type"].map(kinds))
     table(shown, "order_mix", "col_dash", money=("sales",), percent=("share",), key="dash_dl_mix")
     reproduce("order_mix", params)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from workbench import fmt
 from workbench.ui import charts
-from workbench.ui.components import empty, error, reproduce, table
+from workbench.ui.components import empty, error, reproduce, table, url_date, url_select
 from workbench.ui.state import current_dataset, run, settings, tr
 
 s = settings()
@@ -15,9 +15,9 @@ as_of = ds.as_of(s)
 st.title(tr("new_repeat.title"))
 c1, c2, c3, c4 = st.columns(4)
 grains = {g: tr(f"grain.{g}") for g in ("day", "week", "month", "year")}
-grain = c1.selectbox(tr("filter.grain"), list(grains), index=2, format_func=grains.__getitem__, key="nr_grain")
-start = c2.date_input(tr("filter.start"), value=None, key="nr_start", format="YYYY-MM-DD")
-end = c3.date_input(tr("filter.end"), value=None, key="nr_end", format="YYYY-MM-DD")
+grain = url_select(c1, tr("filter.grain"), grains, "nr_grain", index=2, format_func=grains.__getitem__)
+start = url_date(c2, tr("filter.start"), None, "nr_start")
+end = url_date(c3, tr("filter.end"), None, "nr_end")
 reacquire_days = c4.number_input(tr("new_repeat.reacquire_days"), min_value=1, max_value=3650,
                                  value=s.reacquire_days, step=30, key="nr_reacquire")
 st.caption(tr("new_repeat.caption", days=reacquire_days))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from workbench import fmt
 from workbench.ui import charts
-from workbench.ui.components import empty, error, needs, reproduce, table
+from workbench.ui.components import empty, error, needs, reproduce, table, url_date, url_select
 from workbench.ui.state import run, settings, tr
 
 s = settings()
@@ -27,11 +27,11 @@ names.update({r.product_id: f"{r.product_name or r.product_id}({r.product_id})" 
 code_names = {"": tr("retention.all_codes")}
 code_names.update({c: c for c in sorted(set(codes.group_value))})
 c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 2, 2])
-product = c1.selectbox(tr("retention.product"), list(names), index=1 if len(names) > 1 else 0,
-                       format_func=names.__getitem__, key="ret_product")
-ad_code = c2.selectbox(tr("retention.ad_code"), list(code_names), format_func=code_names.__getitem__, key="ret_code")
-started_from = c3.date_input(tr("retention.started_from"), value=None, key="ret_from", format="YYYY-MM-DD")
-started_to = c4.date_input(tr("retention.started_to"), value=None, key="ret_to", format="YYYY-MM-DD")
+product = url_select(c1, tr("retention.product"), names, "ret_product", index=1 if len(names) > 1 else 0,
+                     format_func=names.__getitem__)
+ad_code = url_select(c2, tr("retention.ad_code"), code_names, "ret_code", format_func=code_names.__getitem__)
+started_from = url_date(c3, tr("retention.started_from"), None, "ret_from")
+started_to = url_date(c4, tr("retention.started_to"), None, "ret_to")
 max_delivery = c5.number_input(tr("retention.max_delivery"), 3, 36, 12, key="ret_max")
 
 params = {"product_id": product or None, "ad_code": ad_code or None, "started_from": started_from,

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from workbench.ui import charts
-from workbench.ui.components import empty, error, needs, reproduce, table
+from workbench.ui.components import empty, error, needs, reproduce, table, url_date, url_select
 from workbench.ui.state import current_dataset, run, settings, tr
 
 UNCERTAIN_WIDTH = 30.0  # percentage points: a wider 95% interval is too uncertain to judge
@@ -20,10 +20,10 @@ if not needs("ad_media"):
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
-start = c1.date_input(tr("filter.start"), value=as_of - dt.timedelta(days=364), key="ad_start", format="YYYY-MM-DD")
-end = c2.date_input(tr("filter.end"), value=as_of, key="ad_end", format="YYYY-MM-DD")
+start = url_date(c1, tr("filter.start"), as_of - dt.timedelta(days=364), "ad_start")
+end = url_date(c2, tr("filter.end"), as_of, "ad_end")
 groups = {g: tr(f"ad_media.group.{g}") for g in ("ad_code", "media_name", "media_type")}
-group_by = c3.selectbox(tr("ad_media.group_by"), list(groups), format_func=groups.__getitem__, key="ad_group")
+group_by = url_select(c3, tr("ad_media.group_by"), groups, "ad_group", format_func=groups.__getitem__)
 window = c4.number_input(tr("ad_media.window"), min_value=0, max_value=3650, value=0, step=30, key="ad_window")
 
 params = {"start": start, "end": end, "upgrade_window_days": window or None, "group_by": group_by}
@@ -83,7 +83,7 @@ else:
 # ---- time of day
 st.subheader(tr("ad_media.heatmap"))
 code_names = {"": tr("ad_media.all_codes"), **{c: c for c in codes_df["ad_code"].dropna()}}
-code = st.selectbox(tr("ad_media.code"), list(code_names), format_func=code_names.__getitem__, key="ad_code")
+code = url_select(st, tr("ad_media.code"), code_names, "ad_code", format_func=code_names.__getitem__)
 hourly_params = {"start": start, "end": end, "ad_code": code or None}
 try:
     hourly = run("ad_hourly", hourly_params)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from workbench import export
 from workbench.ui import charts
-from workbench.ui.components import empty, error, reproduce, table
+from workbench.ui.components import empty, error, reproduce, seg_label, table, url_date, url_select
 from workbench.ui.state import current_dataset, run, settings, tr
 
 s = settings()
@@ -15,19 +15,6 @@ as_of = ds.as_of(s)
 CLASSES = ["new", "beginner", "trend", "steady", "loyal"]
 GROUPS = ["first", "toddler", "steady", "trend", "loyal"]
 RFM = ["first_active", "first_at_risk", "repeat_active", "repeat_lapsing", "best", "dormant"]
-
-
-def seg_label(segmentation: str, key: str) -> str:
-    """Display name of a segment key of segment_movement / extract_customers."""
-    if key == "none":
-        return tr("cust.seg.none")
-    if segmentation == "classes":
-        base, dormant = (key[:-8], True) if key.endswith("_dormant") else (key, False)
-        return tr(f"cust.class.{base}") + (tr("cust.dormant") if dormant else "")
-    if segmentation == "cpm":
-        base, state = key.rsplit("_", 1)
-        return f"{tr(f'cust.cpm.{base}')}・{tr(f'cust.{state}')}"
-    return tr(f"cust.rfm.{key}")
 
 
 def seg_keys(segmentation: str) -> list[str]:
@@ -131,9 +118,9 @@ st.subheader(tr("cust.movement"))
 st.caption(tr("cust.movement.caption"))
 segs = {k: tr(f"cust.segmentation.{k}") for k in ("classes", "cpm", "rfm")}
 c1, c2, c3 = st.columns(3)
-segmentation = c1.selectbox(tr("cust.segmentation"), list(segs), index=1, format_func=segs.__getitem__, key="cust_mv_seg")
-from_date = c2.date_input(tr("cust.from_date"), value=as_of - dt.timedelta(days=7), key="cust_mv_from", format="YYYY-MM-DD")
-to_date = c3.date_input(tr("cust.to_date"), value=as_of, key="cust_mv_to", format="YYYY-MM-DD")
+segmentation = url_select(c1, tr("cust.segmentation"), segs, "cust_mv_seg", index=1, format_func=segs.__getitem__)
+from_date = url_date(c2, tr("cust.from_date"), as_of - dt.timedelta(days=7), "cust_mv_from")
+to_date = url_date(c3, tr("cust.to_date"), as_of, "cust_mv_to")
 mv_params = {"segmentation": segmentation, "from_date": from_date, "to_date": to_date}
 try:
     mv = run("segment_movement", mv_params)

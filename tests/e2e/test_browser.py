@@ -9,6 +9,8 @@ from tests.e2e.conftest import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [p.stem.split("_", 1)[1] for p in sorted((ROOT / "pages" / "views").glob("[0-9][0-9]_*.py"))]
+# the first page is the default one and lives at "/" (Streamlit answers "Page not found" at /dashboard)
+PATHS = [""] + PAGES[1:]
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
@@ -20,13 +22,14 @@ def open_url(browser, url):
     return ctx, page
 
 
-@pytest.mark.parametrize("key", PAGES)
+@pytest.mark.parametrize("key", PATHS)
 def test_every_page_renders_without_errors(browser, app, key):
     ctx, page = open_url(browser, f"{app.url}/{key}")
     try:
         page.wait_for_selector("h1", timeout=60_000)
         settle(page)
         assert page.locator(ERRORS).count() == 0, page.locator(ERRORS).all_inner_texts()
+        assert page.locator("text=Page not found").count() == 0
         assert page.locator('[data-testid="stSidebarNav"]').count() == 1
     finally:
         ctx.close()
@@ -46,7 +49,7 @@ def test_language_switch(browser, app):
 
 
 def test_login_gates_every_page(browser, app_auth):
-    for key in PAGES:
+    for key in PATHS:
         ctx, page = open_url(browser, f"{app_auth.url}/{key}")
         try:
             page.wait_for_selector("h1:has-text('ログイン')", timeout=60_000)
@@ -113,5 +116,33 @@ def test_upload_limits_and_read_only_folder(browser, app_limits, tmp_path):
         page.wait_for_selector("text=上限の1行を超えています", timeout=60_000)
         page.wait_for_selector("text=ファイルが大きすぎます", timeout=60_000)
         assert page.get_by_role("button", name=t("data.load", "ja")).is_disabled()
+    finally:
+        ctx.close()
+
+
+def selected(page, label: str) -> str:
+    """The shown value of the selectbox labelled `label`."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    return box.locator("input").first.get_attribute("value")
+
+
+def test_filters_live_in_the_url(browser, app):
+    """A view can be shared as a link: bound filters are read from and written to the URL."""
+    ctx, page = open_url(browser, f"{app.url}/retention?ret_product=P202")
+    try:
+        page.wait_for_selector("h1", timeout=60_000)
+        settle(page)
+        assert "P202" in selected(page, "定期商品")
+        page.goto(f"{app.url}/?dash_grain=year")
+        settle(page)
+        page.wait_for_selector("h1:has-text('ダッシュボード')", timeout=60_000)
+        assert selected(page, "集計単位") == "年別"
+        # and the other way: choosing a grain on the new-vs-repeat page puts it in the address
+        page.goto(f"{app.url}/new_repeat")
+        settle(page)
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="集計単位").first.click()
+        page.get_by_role("option", name="週別").click()
+        settle(page)
+        page.wait_for_function("() => location.search.includes('nr_grain=week')", timeout=30_000)
     finally:
         ctx.close()

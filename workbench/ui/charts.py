@@ -103,17 +103,21 @@ def curve_with_band(df: pd.DataFrame, x: str, y: str, low: str, high: str, x_tit
 
 
 def stacked_kinds(df: pd.DataFrame, x: str, kind: str, y: str, labels: dict[str, str], x_title: str,
-                  y_title: str, kind_title: str) -> alt.Chart:
-    """Stacked bars over time, one colour per kind, in the order of `labels` (e.g. the five order kinds)."""
-    data = df.assign(_label=df[kind].map(labels))
+                  y_title: str, kind_title: str, time_format: str = "%Y-%m") -> alt.Chart:
+    """Stacked bars per period, one colour per kind, in the order of `labels` (e.g. the five order kinds).
+
+    Periods are drawn as ordered categories labelled with `time_format`, so each bar takes its share
+    of the width (on a time scale 24 monthly bars are hairlines).
+    """
+    data = df.sort_values(x).assign(_label=df[kind].map(labels), _x=pd.to_datetime(df[x]).dt.strftime(time_format))
     order = list(labels.values())
     return themed(alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format="%Y-%m", labelAngle=-45)),
+        x=alt.X("_x:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=-45, labelOverlap="parity")),
         y=alt.Y(f"{y}:Q", title=y_title, stack="zero"),
         color=alt.Color("_label:N", title=kind_title, sort=order,
                         scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),
         order=alt.Order("_pos:Q"),
-        tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip("_label:N", title=kind_title),
+        tooltip=[alt.Tooltip("_x:O", title=x_title), alt.Tooltip("_label:N", title=kind_title),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=",")],
     ).transform_calculate(_pos=f"indexof({order!r}, datum._label)").properties(height=340))
 

@@ -23,6 +23,60 @@ def error(exc: Exception) -> None:
         st.error(tr("query.failed", name="-", why=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
 
 
+def _to_url(key: str, value, default) -> None:
+    """Keep a filter in the address so the view can be shared as a link (dropped when at its default)."""
+    if value is None or value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def url_select(container, label: str, options, key: str, index: int = 0, **kw):
+    """A selectbox whose value is read from and written to the URL (`?key=value`, the option itself,
+    not its label, so a link works in either language)."""
+    options = list(options)
+    as_text = [str(o) for o in options]
+    raw = st.query_params.get(key)
+    chosen = as_text.index(raw) if raw in as_text else index
+    value = container.selectbox(label, options, index=chosen, key=key, **kw)
+    _to_url(key, value, options[index] if options else None)
+    return value
+
+
+def url_segmented(container, label: str, options, key: str, default, **kw):
+    """A segmented control whose value lives in the URL like url_select's."""
+    options = list(options)
+    raw = st.query_params.get(key)
+    start = next((o for o in options if str(o) == raw), default)
+    value = container.segmented_control(label, options, default=start, key=key, **kw) or default
+    _to_url(key, value, default)
+    return value
+
+
+def url_date(container, label: str, value, key: str, **kw):
+    """A date input whose value lives in the URL as YYYY-MM-DD (a bad date in a link is ignored)."""
+    try:
+        start = dt.date.fromisoformat(st.query_params.get(key) or "")
+    except ValueError:
+        start = value
+    chosen = container.date_input(label, value=start, key=key, format="YYYY-MM-DD", **kw)
+    _to_url(key, chosen, value)
+    return chosen
+
+
+def seg_label(segmentation: str, key: str) -> str:
+    """Display name of a segment key of segment_movement / extract_customers."""
+    if key == "none":
+        return tr("cust.seg.none")
+    if segmentation == "classes":
+        base, dormant = (key[:-8], True) if key.endswith("_dormant") else (key, False)
+        return tr(f"cust.class.{base}") + (tr("cust.dormant") if dormant else "")
+    if segmentation == "cpm":
+        base, state = key.rsplit("_", 1)
+        return f"{tr(f'cust.cpm.{base}')}・{tr(f'cust.{state}')}"
+    return tr(f"cust.rfm.{key}")
+
+
 def empty(message_key: str = "common.no_data") -> None:
     st.info(tr(message_key))
 
