@@ -200,7 +200,7 @@ else:
     kinds = {k: tr(f"order_type.{k}") for k in KINDS}
     st.altair_chart(charts.stacked_kinds(mix, "period", "order_type", "orders", kinds, tr("col.period"),
                                          tr("col.orders"), tr("col_dash.order_type"),
-                                         time_format={"year": "%Y", "month": "%Y-%m"}.get(grain, "%Y-%m-%d")),
+                                         time_format=charts.period_format(grain)),
                     width="stretch")
     shown = mix.assign(order_type=mix["order_type"].map(kinds))
     table(shown, "order_mix", "col_dash", money=("sales",), percent=("share",), key="dash_dl_mix")

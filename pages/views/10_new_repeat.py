@@ -67,7 +67,8 @@ if mix.empty:
 else:
     parts = {p: tr(f"col.{p}") for p in ["new_customers", "reacquired_customers", "repeat_2nd", "repeat_3_9", "repeat_10plus"]}
     st.altair_chart(charts.stacked_with_share(mix, "period", parts, "repeat_customers", "buyers",
-                                              tr("col.period"), tr("new_repeat.people"), tr("new_repeat.repeat_share")),
+                                              tr("col.period"), tr("new_repeat.people"), tr("new_repeat.repeat_share"),
+                                              time_format=charts.period_format(grain)),
                     width="stretch")
     st.subheader(tr("common.table"))
     table(mix, "new_repeat_mix", "col", money=("sales", "new_sales", "repeat_sales"))

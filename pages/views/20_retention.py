@@ -128,7 +128,9 @@ else:
         wide = stops.pivot_table(index="period", columns="group_value", values="stopped", aggfunc="sum", fill_value=0).reset_index()
         st.altair_chart(charts.stacked_bars(wide, "period", {c: c for c in wide.columns if c != "period"},
                                             tr("col_ret.period"), tr("col_ret.stopped"), x_type="T"), width="stretch")
-    table(stops, "subscription_stops", "col_ret")
+    shown = stops.assign(group_value=stops["group_value"].replace({"total": bys["total"]})) \
+        if "group_value" in stops else stops
+    table(shown, "subscription_stops", "col_ret", csv=stops)
     reproduce("subscription_stops", {"by": by})
 
 st.subheader(tr("retention.summary_table"))

@@ -94,9 +94,14 @@ else:
 st.subheader(tr("ltv.kpi"))
 st.caption(tr("ltv.kpi.caption"))
 verdict = {True: tr("ltv.kpi.pass"), False: tr("ltv.kpi.fail")}
+# each KPI in its own unit: yen, deliveries, percent
+units = {"annual_ltv": lambda v: fmt.money(v, s), "existing_aov": lambda v: fmt.money(v, s),
+         "avg_deliveries": lambda v: tr("ltv.kpi.times", n=fmt.number(v, 2)), "upgrade_rate": fmt.percent}
 shown = kpi.assign(
     kpi=kpi["kpi"].map(lambda k: tr(f"ltv.kpi.{k}")),
+    value=[units.get(k, fmt.number)(v) for k, v in zip(kpi["kpi"], kpi["value"])],
+    bar=[units.get(k, fmt.number)(v) for k, v in zip(kpi["kpi"], kpi["bar"])],
     passed=kpi["passed"].map(lambda v: "" if v is None or v != v else verdict[bool(v)]),
-    needs=kpi["needs"].map(lambda t: tr("ltv.kpi.needs", tables=t) if isinstance(t, str) else ""),
+    needs=kpi["needs"].map(lambda t: tr("ltv.kpi.needs", tables=t) if isinstance(t, str) else None),
 )
-table(shown, "kpi_scorecard", "col_ltv")
+table(shown, "kpi_scorecard", "col_ltv", csv=kpi)

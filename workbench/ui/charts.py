@@ -15,29 +15,37 @@ def themed(chart: alt.Chart) -> alt.Chart:
         .configure_view(strokeWidth=0)
 
 
+def period_format(grain: str) -> str:
+    """strftime format of a period label for a grain (day/week → date, month → YYYY-MM, year → YYYY)."""
+    return {"year": "%Y", "month": "%Y-%m"}.get(grain, "%Y-%m-%d")
+
+
 def stacked_with_share(df: pd.DataFrame, x: str, parts: dict[str, str], share_num: str, share_den: str,
-                       x_title: str, y_title: str, share_title: str, time_unit: str | None = None) -> alt.Chart:
-    """Stacked bars of `parts` (column → label) per x, with a line of share_num ÷ share_den on its own axis."""
-    long = df.melt(id_vars=[x], value_vars=list(parts), var_name="part", value_name="value")
+                       x_title: str, y_title: str, share_title: str, time_format: str = "%Y-%m") -> alt.Chart:
+    """Stacked bars of `parts` (column → label) per period, with a line of share_num ÷ share_den on its own axis.
+
+    Periods are ordered categories labelled with `time_format`, so the bars fill the width.
+    """
+    data = df.sort_values(x).assign(_x=pd.to_datetime(df[x]).dt.strftime(time_format))
+    long = data.melt(id_vars=["_x"], value_vars=list(parts), var_name="part", value_name="value")
     long["label"] = long["part"].map(parts)
     long["order"] = long["part"].map({p: i for i, p in enumerate(parts)})
-    xenc = alt.X(f"{x}:T" if time_unit is None else f"{time_unit}({x}):O", title=x_title,
-                 axis=alt.Axis(format="%Y-%m", labelAngle=-45) if time_unit is None else alt.Axis(labelAngle=-45))
+    xenc = alt.X("_x:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=-45, labelOverlap="parity"))
     bars = alt.Chart(long).mark_bar().encode(
         x=xenc,
         y=alt.Y("sum(value):Q", title=y_title),
         color=alt.Color("label:N", title=None, sort=list(parts.values()),
                         scale=alt.Scale(domain=list(parts.values()), range=PALETTE[: len(parts)])),
         order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip("label:N", title=" "),
+        tooltip=[alt.Tooltip("_x:O", title=x_title), alt.Tooltip("label:N", title=" "),
                  alt.Tooltip("value:Q", title=y_title, format=",")],
     )
-    share = df[[x, share_num, share_den]].copy()
+    share = data[["_x", share_num, share_den]].copy()
     share["share"] = share[share_num] / share[share_den].where(share[share_den] != 0)
     line = alt.Chart(share).mark_line(point=True, color="#333333", strokeDash=[4, 2]).encode(
         x=xenc,
         y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip("share:Q", title=share_title, format=".1%")],
+        tooltip=[alt.Tooltip("_x:O", title=x_title), alt.Tooltip("share:Q", title=share_title, format=".1%")],
     )
     return themed(alt.layer(bars, line).resolve_scale(y="independent").properties(height=360))
 

@@ -101,8 +101,10 @@ def labels(df: pd.DataFrame, prefix: str) -> dict[str, str]:
 
 
 def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (), percent: tuple[str, ...] = (),
-          key: str | None = None, ratio: tuple[str, ...] = ()) -> None:
+          key: str | None = None, ratio: tuple[str, ...] = (), csv: pd.DataFrame | None = None) -> None:
     """A table with labelled columns, yen formatting, and a CSV download of the plain numbers.
+
+    csv: what the download holds when the shown frame carries formatted text (default: df itself).
 
     money: yen columns; percent: values already in percent (12.5 → 12.5%); ratio: fractions (0.125 → 12.5%).
     """
@@ -122,8 +124,12 @@ def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (),
             config[col] = st.column_config.NumberColumn(label, format="localized")
         else:
             config[col] = st.column_config.Column(label)
-    st.dataframe(df, column_config=config, hide_index=True, width="stretch")
-    st.download_button(tr("common.download_csv"), export.to_csv_excel(df), file_name=f"{name}.csv",
+    # a column with no value at all (e.g. ad cost when cohorts are not split by ad) would read "None"
+    # in every row; it stays in the CSV
+    shown = df[[c for c in df.columns if df[c].notna().any()]] if len(df) else df
+    st.dataframe(shown, column_config={c: v for c, v in config.items() if c in shown.columns}, hide_index=True,
+                 width="stretch")
+    st.download_button(tr("common.download_csv"), export.to_csv_excel(df if csv is None else csv), file_name=f"{name}.csv",
                        mime="text/csv", key=key or f"dl_{name}")
 
 
