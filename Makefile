@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run serve install test e2e e2e-deps load sample lint clean
+.PHONY: run serve install test e2e e2e-deps load bench sample lint clean
 
 # Install once; again only when requirements.txt changes.
 install: $(STAMP)
@@ -43,6 +43,12 @@ e2e-deps:
 
 test: install e2e-deps
 	$(BIN)/python -m pytest -q
+
+# Performance at scale (not in make test): generates bench/data/orders_N when missing, times
+# load, facts and every query cold and warm, compares with pandas, writes bench/results.md.
+BENCH_ORDERS ?= 1000000 10000000
+bench: install
+	$(BIN)/python -m workbench bench --orders $(BENCH_ORDERS) --out bench/results.md
 
 sample: install
 	$(BIN)/python -m workbench sample --out sample_data

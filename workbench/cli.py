@@ -1,4 +1,4 @@
-"""The command line: `python -m workbench sample|validate|query …`.
+"""The command line: `python -m workbench sample|validate|query|import|bench …`.
 
 Exit codes: 0 success, 2 for anything the user can fix (unknown query, bad parameter, a dataset
 that fails the contract), with a message in the UI language on stderr.
@@ -34,9 +34,16 @@ def _settings(args):
 
 
 def cmd_sample(args) -> int:
-    from .sample import write
+    if args.orders is not None:  # a big shop for benchmarks: the sample copied in DuckDB to N orders
+        from .bigsample import write_big
 
-    counts = write(args.out, customers=args.customers, seed=args.seed)
+        if args.orders < 1:
+            build_parser().error("--orders must be at least 1")
+        counts = write_big(args.out, args.orders, customers=args.customers, seed=args.seed)
+    else:
+        from .sample import write
+
+        counts = write(args.out, customers=args.customers, seed=args.seed)
     for table, rows in counts.items():
         print(f"{table}: {rows}")
     return 0
@@ -59,6 +66,27 @@ def cmd_validate(args) -> int:
     orders, customers = cur.execute("select count(*), count(distinct customer_id) from order_fact").fetchone()
     print(t("cli.facts", lang, as_of=ds.as_of(settings).isoformat(), orders=f"{orders:,}", customers=f"{customers:,}"))
     return 0
+
+
+def cmd_bench(args) -> int:
+    from . import bench
+
+    results = []
+    for n in args.orders:
+        data = args.data or Path(args.data_dir) / f"orders_{n}"
+        if args.data is None and not (data / "orders").is_dir():
+            from .bigsample import write_big
+
+            print(f"generating {n:,} orders in {data} …", flush=True)
+            write_big(data, n, seed=args.seed)
+        results.append(bench.run(data, _settings(args), compare=not args.no_pandas, memory_limit=args.memory_limit))
+    text = bench.markdown(results)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    unequal = [c.name for r in results for c in r.comparisons if not c.equal]
+    return 1 if unequal else 0
 
 
 def parse_params(pairs: list[str]) -> dict:
@@ -117,7 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--customers", type=int, default=3000)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--orders", type=int, help="a big shop of exactly N orders (copies of the sample, Parquet parts)")
     p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("bench", help="time load, facts and every query; compare with pandas")
+    p.add_argument("--orders", type=int, nargs="+", default=[1_000_000], help="dataset sizes (generated when missing)")
+    p.add_argument("--data", type=Path, help="an existing dataset folder instead of generated ones")
+    p.add_argument("--data-dir", default="bench/data", help="where generated datasets are kept")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 16GB (default: DuckDB's, 80%% of RAM)")
+    p.add_argument("--no-pandas", action="store_true", help="skip the pandas comparison")
+    p.add_argument("--out", help="write the Markdown results here (e.g. bench/results.md)")
+    p.add_argument("--as-of")
+    p.add_argument("--settings", help="settings TOML file")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("validate", help="check a dataset folder against the data contract")
     p.add_argument("--data", required=True, type=Path)
