@@ -1,6 +1,7 @@
 -- customer_abc_curve: 顧客ABCパレート図: every customer in rank order with cumulative customer and value shares (for the Pareto chart).
 -- param measure text = 'sales' {sales|gross_profit|items}: what customers are ranked by; gross_profit needs products.unit_cost
 -- param cutoffs text[] = @abc_cutoffs: cumulative shares where A ends and B ends
+-- param points int = 0: 0 = every customer; otherwise about this many rows for a chart (every k-th customer, the first and last, and each rank's first)
 -- columns: position, customer_id, value, customer_share, cumulative_share, rank
 with item_value as (
     select o.customer_id,
@@ -34,7 +35,16 @@ final as (
         end as rank
     from valued
     window w as (order by value desc, customer_id rows between unbounded preceding and current row)
-    order by position
+),
+
+thinned as (
+    select *, count(*) over () as n, lag(rank) over (order by position) as prev_rank
+    from final
 )
 
-select * from final
+select position, customer_id, value, customer_share, cumulative_share, rank
+from thinned
+where $points <= 0
+   or position = 1 or position = n or rank <> prev_rank
+   or position % cast(ceil(n / cast($points as double)) as bigint) = 0
+order by position

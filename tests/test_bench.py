@@ -68,3 +68,21 @@ def test_comparison_can_fail():
     assert bench.frames_equal(a, a.copy(), ["period"])[0]
     assert not bench.frames_equal(a, a.assign(buyers=[3, 5]), ["period"])[0]
     assert not bench.frames_equal(a, a.head(1), ["period"])[0]
+
+
+def test_big_tables_reach_the_browser_capped():
+    """A table of more rows than MAX_SHOWN_ROWS shows a page of them and says so; the CSV has all."""
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+
+        from workbench.ui.components import table
+
+        table(pd.DataFrame({"customer_id": [f"c{i}" for i in range(6_001)], "sales": range(6_001)}), "big", "col",
+              money=("sales",))
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 5_000
+    assert "6,001" in at.caption[0].value and "5,000" in at.caption[0].value

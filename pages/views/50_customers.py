@@ -14,6 +14,7 @@ ds, _ = current_dataset()
 as_of = ds.as_of(s)
 CLASSES = ["new", "beginner", "trend", "steady", "loyal"]
 GROUPS = ["first", "toddler", "steady", "trend", "loyal"]
+EXCEL_ROWS = 1_048_576 - 1  # a worksheet's rows, less the header
 RFM = ["first_active", "first_at_risk", "repeat_active", "repeat_lapsing", "best", "dormant"]
 
 
@@ -102,7 +103,7 @@ measure = st.radio(tr("cust.abc.measure"), list(measures), format_func=measures.
                    key="cust_abc_measure")
 try:
     abc = run("customer_abc", {"measure": measure})
-    curve = run("customer_abc_curve", {"measure": measure})
+    curve = run("customer_abc_curve", {"measure": measure, "points": 1000})  # a chart needs no more
 except Exception as exc:  # noqa: BLE001
     error(exc)
     st.stop()
@@ -146,7 +147,7 @@ else:
         try:
             lst = run("extract_customers", p)
             lst = lst.drop(columns=[col for col in lst.columns if lst[col].isna().all()])
-            lst["segment"] = lst["segment"].map(lambda k: seg_label(segmentation, k))
+            lst["segment"] = lst["segment"].map({k: seg_label(segmentation, k) for k in lst["segment"].dropna().unique()})
             st.caption(tr("cust.result", n=f"{len(lst):,}"))
             table(lst, "extract_customers", "col_cust", money=("sales",), key="cust_dl_cell")
             reproduce("extract_customers", p)
@@ -205,14 +206,18 @@ except Exception as exc:  # noqa: BLE001
     error(exc)
     st.stop()
 found = found.drop(columns=[col for col in found.columns if found[col].isna().all()])
-found["segment"] = found["segment"].map(lambda k: seg_label(ex_seg, k))
+found["segment"] = found["segment"].map({k: seg_label(ex_seg, k) for k in found["segment"].dropna().unique()})
 st.metric(tr("cust.result", n=""), f"{len(found):,}")
 if found.empty:
     empty()
 else:
     table(found, "extract_customers", "col_cust", money=("sales",), key="cust_dl_extract")
-    st.download_button(tr("cust.download_excel"), export.to_excel(found, "customers"), file_name="extract_customers.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="cust_dl_xlsx")
+    if len(found) <= EXCEL_ROWS:  # built when clicked; a sheet holds at most 1,048,576 rows
+        st.download_button(tr("cust.download_excel"), lambda: export.to_excel(found, "customers"),
+                           file_name="extract_customers.xlsx", key="cust_dl_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        st.caption(tr("cust.excel_too_many", n=f"{len(found):,}"))
 reproduce("extract_customers", ex_params)
 
 # --- purchaser profile -------------------------------------------------------------------------

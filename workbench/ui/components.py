@@ -12,6 +12,8 @@ from workbench.errors import WorkbenchError
 
 from .state import current_dataset, lang, settings, tr
 
+MAX_SHOWN_ROWS = 5_000  # rows of a table sent to the browser
+
 
 def error(exc: Exception) -> None:
     """A clear message in the UI language; never a traceback."""
@@ -127,9 +129,14 @@ def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (),
     # a column with no value at all (e.g. ad cost when cohorts are not split by ad) would read "None"
     # in every row; it stays in the CSV
     shown = df[[c for c in df.columns if df[c].notna().any()]] if len(df) else df
+    if len(shown) > MAX_SHOWN_ROWS:  # the browser gets a page of rows; the download has them all
+        shown = shown.head(MAX_SHOWN_ROWS)
+        st.caption(tr("common.capped", shown=f"{MAX_SHOWN_ROWS:,}", total=f"{len(df):,}"))
     st.dataframe(shown, column_config={c: v for c, v in config.items() if c in shown.columns}, hide_index=True,
                  width="stretch")
-    st.download_button(tr("common.download_csv"), export.to_csv_excel(df if csv is None else csv), file_name=f"{name}.csv",
+    full = df if csv is None else csv
+    # built when clicked (in its own thread), so a million-row list does not slow every rerun
+    st.download_button(tr("common.download_csv"), lambda: export.to_csv_excel(full), file_name=f"{name}.csv",
                        mime="text/csv", key=key or f"dl_{name}")
 
 
