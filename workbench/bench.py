@@ -192,7 +192,7 @@ def frames_equal(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> tuple[boo
 
 # ----------------------------------------------------------------------------- the run
 def run(data: str | Path, settings: Settings | None = None, compare: bool = True, memory_limit: str | None = None,
-        log=print) -> BenchResult:
+        log=print, warm_runs: int = 2, temp_directory: str | None = None) -> BenchResult:
     """Load `data`, build the facts, run every query cold and warm, then the pandas comparisons."""
     settings = settings or Settings()
     folder = Path(data)
@@ -200,7 +200,8 @@ def run(data: str | Path, settings: Settings | None = None, compare: bool = True
 
     gc.collect()
     reset_peak()
-    ds, load_s = _timed(lambda: load_folder(folder, settings, memory_limit=memory_limit))
+    ds, load_s = _timed(lambda: load_folder(folder, settings, memory_limit=memory_limit,
+                                                temp_directory=temp_directory))
     as_of = ds.as_of(settings)
     settings = settings.replace(as_of=as_of)
     _, facts_s = _timed(lambda: ds.facts_schema(settings))
@@ -209,7 +210,7 @@ def run(data: str | Path, settings: Settings | None = None, compare: bool = True
     warm_frames = {}
     for spec in runner.list_queries():
         frame, cold = _timed(lambda: ds.run(spec.name, {}, settings))
-        warm = min(_timed(lambda: ds.run(spec.name, {}, settings))[1] for _ in range(2))
+        warm = min(_timed(lambda: ds.run(spec.name, {}, settings))[1] for _ in range(max(1, warm_runs)))
         warm_frames[spec.name] = frame
         result.queries.append(QueryTiming(spec.name, len(frame), cold, warm, peak_mb()))
         log(f"{spec.name:28s} {len(frame):>8,} rows  cold {cold:7.3f} s  warm {warm:7.3f} s")
@@ -239,7 +240,7 @@ def machine() -> str:
 def markdown(results: list[BenchResult]) -> str:
     """Results as the Markdown of bench/results.md."""
     lines = [f"# Benchmark results", "", f"Measured {dt.date.today().isoformat()} on {machine()}, with "
-             "`python -m workbench bench`. Seconds of wall-clock time in one run; warm = best of two repeats; "
+             "`python -m workbench bench`. Seconds of wall-clock time in one run; warm = best of the repeats; "
              "peak MB = the process's resident high-water mark for that dataset so far (the pandas comparison "
              "runs last). Every query runs with its default parameters: customer_abc_curve and "
              "extract_customers then return one row per customer (the Customers page asks the curve for about "

@@ -79,7 +79,8 @@ def cmd_bench(args) -> int:
 
             print(f"generating {n:,} orders in {data} …", flush=True)
             write_big(data, n, seed=args.seed)
-        results.append(bench.run(data, _settings(args), compare=not args.no_pandas, memory_limit=args.memory_limit))
+        results.append(bench.run(data, _settings(args), compare=not args.no_pandas, memory_limit=args.memory_limit,
+                                 warm_runs=args.warm_runs, temp_directory=args.temp_dir))
     text = bench.markdown(results)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default="bench/data", help="where generated datasets are kept")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 16GB (default: DuckDB's, 80%% of RAM)")
+    p.add_argument("--temp-dir", help="where DuckDB spills beyond the memory limit (default .tmp)")
+    p.add_argument("--warm-runs", type=int, default=2, help="warm repeats per query (the best counts)")
     p.add_argument("--no-pandas", action="store_true", help="skip the pandas comparison")
     p.add_argument("--out", help="write the Markdown results here (e.g. bench/results.md)")
     p.add_argument("--as-of")

@@ -77,10 +77,14 @@ def _q(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
 
-def new_connection(settings: Settings | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def new_connection(settings: Settings | None = None, memory_limit: str | None = None,
+                   temp_directory: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory database; with memory_limit it spills to temp_directory (DuckDB's default: .tmp)."""
     con = duckdb.connect(":memory:")
     if memory_limit:
         con.execute("SET memory_limit = $m", {"m": memory_limit})
+    if temp_directory:
+        con.execute("SET temp_directory = $t", {"t": str(temp_directory)})
     tz = (settings or Settings()).timezone
     try:
         con.execute("SET TimeZone = $tz", {"tz": tz})
@@ -252,7 +256,8 @@ def _load(con, staged: dict[str, str], name: str, source: str) -> Dataset:
     return Dataset(con, tuple(t for t in TABLES if t in staged), name, source)
 
 
-def load_folder(path: str | Path, settings: Settings | None = None, memory_limit: str | None = None) -> Dataset:
+def load_folder(path: str | Path, settings: Settings | None = None, memory_limit: str | None = None,
+                temp_directory: str | None = None) -> Dataset:
     """Load a folder of Parquet files; ContractError or DatasetError when it cannot be."""
     folder = Path(path).expanduser()
     if not folder.is_dir():
@@ -260,7 +265,7 @@ def load_folder(path: str | Path, settings: Settings | None = None, memory_limit
     files = table_files(folder)
     if "orders" not in files:
         raise ContractError([Problem("orders", None, "missing_table")])
-    con = new_connection(settings, memory_limit)
+    con = new_connection(settings, memory_limit, temp_directory)
     staged = {}
     for tname, paths in files.items():
         view = f"src_{tname}"
