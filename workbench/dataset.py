@@ -81,6 +81,8 @@ def new_connection(settings: Settings | None = None, memory_limit: str | None = 
                    temp_directory: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory database; with memory_limit it spills to temp_directory (DuckDB's default: .tmp)."""
     con = duckdb.connect(":memory:")
+    # every query orders its own result; keeping the stored row order costs memory and time at 10M rows
+    con.execute("SET preserve_insertion_order = false")
     if memory_limit:
         con.execute("SET memory_limit = $m", {"m": memory_limit})
     if temp_directory:
