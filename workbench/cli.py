@@ -34,9 +34,17 @@ def _settings(args):
 
 
 def cmd_sample(args) -> int:
-    from .sample import write
+    if args.orders is not None:
+        # a big shop: the sample replicated in DuckDB to exactly --orders orders, as part files
+        from .bigsample import DEFAULT_BLOCK, write as write_big
 
-    counts = write(args.out, customers=args.customers, seed=args.seed)
+        if args.orders < 1:
+            raise WorkbenchError("cli.bad_orders", value=str(args.orders))
+        counts = write_big(args.out, orders=args.orders, customers=args.customers or DEFAULT_BLOCK, seed=args.seed)
+    else:
+        from .sample import write
+
+        counts = write(args.out, customers=args.customers or 3000, seed=args.seed)
     for table, rows in counts.items():
         print(f"{table}: {rows}")
     return 0
@@ -115,7 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write the deterministic sample shop")
     p.add_argument("--out", required=True, type=Path)
-    p.add_argument("--customers", type=int, default=3000)
+    p.add_argument("--customers", type=int, default=None,
+                   help="customers in the sample (default 3000); with --orders, in the replicated block (default 20000)")
+    p.add_argument("--orders", type=int, default=None,
+                   help="exactly this many orders, written as Parquet part files (benchmarks)")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=cmd_sample)
 
