@@ -28,10 +28,12 @@ item_roles as (
         max(case when coalesce(p.product_role, 'main') = 'main' then 1 else 0 end) as has_main,
         max(case when p.excluded then 1 else 0 end) as has_excluded,
         -- the order's lead product: its biggest line, ties broken by product_id
-        min(i.product_id) filter (where i.line_rank = 1) as lead_product_id
+        min(i.product_id) filter (where i.line_amount = i.top_line) as lead_product_id_top,
+        min(i.product_id) filter (where i.line_amount is null) as lead_product_id_null
     from (
-        select order_id, product_id,
-               row_number() over (partition by order_id order by line_amount desc nulls last, product_id) as line_rank
+        -- one aggregate over the items instead of a window sorted per order (12M rows at 10M orders)
+        select order_id, product_id, line_amount,
+               max(line_amount) over (partition by order_id) as top_line
         from order_items
     ) i
     left join products p on p.product_id = i.product_id
@@ -47,7 +49,7 @@ base as (
         coalesce(c.order_kind, 'normal') as order_kind,
         c.subscription_id, c.subscription_seq, c.ad_code, c.channel, c.coupon_code,
         coalesce(r.has_trial = 1 and r.has_main = 0, false) as is_trial,
-        r.lead_product_id,
+        coalesce(r.lead_product_id_top, r.lead_product_id_null) as lead_product_id,
         coalesce(r.has_excluded = 1, false) as has_excluded_product,
         c.customer_id is not null and coalesce(r.has_excluded = 1, false) = false as customer_level
     from counted c
@@ -55,39 +57,28 @@ base as (
 ),
 
 ranked as (
+    -- one window, one sort: ordinal, previous order and the first order's attributes together
     select b.*,
-        case when b.customer_level then
-            row_number() over (partition by b.customer_id, b.customer_level order by b.ordered_at, b.order_id)
-        end as purchase_ordinal,
-        case when b.customer_level then
-            lag(b.ordered_at) over (partition by b.customer_id, b.customer_level order by b.ordered_at, b.order_id)
-        end as prev_ordered_at
+        case when b.customer_level then row_number() over w end as purchase_ordinal,
+        case when b.customer_level then lag(b.ordered_at) over w end as prev_ordered_at,
+        case when b.customer_level then first_value(b.ordered_at) over w end as first_ordered_at,
+        case when b.customer_level then first_value(b.ad_code) over w end as first_ad_code,
+        case when b.customer_level then first_value(b.channel) over w end as first_channel,
+        case when b.customer_level then first_value(b.lead_product_id) over w end as first_product_id,
+        case when b.customer_level then first_value(b.is_trial) over w end as first_is_trial
     from base b
-),
-
-firsts as (
-    select customer_id, ordered_at as first_ordered_at, ad_code as first_ad_code,
-           channel as first_channel, lead_product_id as first_product_id, is_trial as first_is_trial
-    from ranked
-    where purchase_ordinal = 1
+    window w as (partition by b.customer_id, b.customer_level order by b.ordered_at, b.order_id
+                 rows between unbounded preceding and current row)
 ),
 
 final as (
     select
-        r.order_id, r.customer_id, r.ordered_at, r.order_date, r.amount, r.status, r.order_kind,
-        r.subscription_id, r.subscription_seq, r.ad_code, r.channel, r.coupon_code, r.is_trial,
-        r.lead_product_id, r.has_excluded_product, r.purchase_ordinal,
-        case when r.customer_level then f.first_ordered_at end as first_ordered_at,
-        r.prev_ordered_at,
-        date_diff('day', cast(r.prev_ordered_at as date), r.order_date) as days_since_prev,
-        case when r.customer_level then f.first_ad_code end as first_ad_code,
-        case when r.customer_level then f.first_channel end as first_channel,
-        case when r.customer_level then f.first_product_id end as first_product_id,
-        case when r.customer_level then f.first_is_trial end as first_is_trial,
-        r.customer_level
-    from ranked r
-    left join firsts f on f.customer_id = r.customer_id
+        order_id, customer_id, ordered_at, order_date, amount, status, order_kind,
+        subscription_id, subscription_seq, ad_code, channel, coupon_code, is_trial,
+        lead_product_id, has_excluded_product, purchase_ordinal, first_ordered_at, prev_ordered_at,
+        date_diff('day', cast(prev_ordered_at as date), order_date) as days_since_prev,
+        first_ad_code, first_channel, first_product_id, first_is_trial, customer_level
+    from ranked
 )
 
 select * from final
-order by ordered_at, order_id
