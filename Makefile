@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run install test e2e-deps sample lint clean
+.PHONY: run install test e2e-deps sample bench lint clean
 
 # Install once; again only when requirements.txt changes.
 install: $(STAMP)
@@ -29,6 +29,12 @@ test: install e2e-deps
 
 sample: install
 	$(BIN)/python -m workbench sample --out sample_data
+
+# Load, facts and every query at 10M orders, with the pandas cross-check (bench/results.md).
+# The generated shop is kept in bench/ (git-ignored) and reused. BENCH_ORDERS="10000000 100000000" for more.
+BENCH_ORDERS ?= 10000000
+bench: install
+	$(BIN)/python -m workbench bench --orders $(BENCH_ORDERS) --temp-dir bench/tmp --out bench/results.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -116,6 +116,27 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from . import bench
+
+    info = bench.machine()
+    print(f"{info['cores']} cores, {info['memory_gib']} GiB, {info['date']}")
+    results = []
+    for n in args.orders:
+        print(f"{n:,} orders")
+        results.append(bench.run_size(n, args.data_root, warm_runs=args.warm_runs, pandas_check=not args.no_pandas,
+                                      seed=args.seed, memory_limit=args.memory_limit, temp_dir=args.temp_dir))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(bench.markdown(results, info), encoding="utf-8")
+        print(f"results: {args.out}")
+    unequal = [c.name for r in results for c in r.comparisons if not c.equal]
+    if unequal:
+        print("pandas and workbench differ: " + ", ".join(unequal), file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m workbench", description="Repeat-commerce analyst workbench")
     ap.add_argument("--lang", choices=("ja", "en"), help="message language (default ja, or $WORKBENCH_LANG)")
@@ -145,6 +166,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", help="settings TOML file")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("bench", help="benchmark load, facts and every query on big generated shops")
+    p.add_argument("--orders", type=int, nargs="+", default=[10_000_000], help="sizes in orders (default 10000000)")
+    p.add_argument("--data-root", type=Path, default=Path("bench"), help="where generated shops are kept")
+    p.add_argument("--out", type=Path, help="write the results as Markdown here (e.g. bench/results.md)")
+    p.add_argument("--warm-runs", type=int, default=2)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--memory-limit", help="DuckDB memory_limit (default 60%% of the machine)")
+    p.add_argument("--temp-dir", type=Path, help="DuckDB temp_directory for spilling")
+    p.add_argument("--no-pandas", action="store_true", help="skip the pandas comparison")
+    p.set_defaults(func=cmd_bench)
 
     from .contract import TABLES
     from .importer import ENCODINGS

@@ -77,8 +77,12 @@ def _q(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
 
-def new_connection(settings: Settings | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def new_connection(settings: Settings | None = None, memory_limit: str | None = None,
+                   temp_directory: str | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
+    if temp_directory:
+        # where DuckDB spills what does not fit in memory_limit (big sorts, joins, aggregates)
+        con.execute("SET temp_directory = $d", {"d": temp_directory})
     # no query result depends on the order rows were stored in; not keeping it saves memory and time
     con.execute("SET preserve_insertion_order = false")
     if memory_limit:
@@ -254,7 +258,8 @@ def _load(con, staged: dict[str, str], name: str, source: str) -> Dataset:
     return Dataset(con, tuple(t for t in TABLES if t in staged), name, source)
 
 
-def load_folder(path: str | Path, settings: Settings | None = None, memory_limit: str | None = None) -> Dataset:
+def load_folder(path: str | Path, settings: Settings | None = None, memory_limit: str | None = None,
+                temp_directory: str | None = None) -> Dataset:
     """Load a folder of Parquet files; ContractError or DatasetError when it cannot be."""
     folder = Path(path).expanduser()
     if not folder.is_dir():
@@ -262,7 +267,7 @@ def load_folder(path: str | Path, settings: Settings | None = None, memory_limit
     files = table_files(folder)
     if "orders" not in files:
         raise ContractError([Problem("orders", None, "missing_table")])
-    con = new_connection(settings, memory_limit)
+    con = new_connection(settings, memory_limit, temp_directory)
     staged = {}
     for tname, paths in files.items():
         view = f"src_{tname}"

@@ -1,0 +1,85 @@
+"""Issue 11: the big-shop generator and the benchmark (small sizes here; 10M in `make bench`)."""
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from workbench import bigsample, contract
+from workbench.dataset import load_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def orders_digest(folder: Path) -> str:
+    con = duckdb.connect()
+    rows = con.execute(
+        "select * from read_parquet($f) order by order_id", {"f": str(folder / "orders" / "*.parquet")}).fetchall()
+    con.close()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    out = tmp_path_factory.mktemp("big_a")
+    counts = bigsample.write(out, orders=5_003, customers=700, seed=3)
+    return out, counts
+
+
+def test_exact_size_and_every_table(big):
+    out, counts = big
+    assert counts["orders"] == 5_003
+    for name in contract.TABLES:
+        assert list((out / name).glob("*.parquet")), name
+    ds = load_folder(out)  # on contract, and the parts load as one table each
+    assert ds.row_counts["orders"] == 5_003
+    assert ds.row_counts["customers"] == counts["customers"]
+
+
+def test_same_seed_same_orders_other_seed_other_orders(big, tmp_path):
+    out, _ = big
+    bigsample.write(tmp_path / "again", orders=5_003, customers=700, seed=3)
+    assert orders_digest(tmp_path / "again") == orders_digest(out)
+    bigsample.write(tmp_path / "other", orders=5_003, customers=700, seed=4)
+    assert orders_digest(tmp_path / "other") != orders_digest(out)
+
+
+def test_copies_keep_the_block_shape(big):
+    out, _ = big
+    con = duckdb.connect()
+    f = str(out / "orders" / "*.parquet")
+    dup, nulls, per_customer = con.execute(
+        "select count(*) - count(distinct order_id), count(*) filter (where ordered_at is null), "
+        "count(*) / count(distinct customer_id) from read_parquet($f)", {"f": f}).fetchone()
+    assert dup == 0 and nulls == 0
+    assert 1.5 < per_customer < 4  # the sample has about 2.6 orders per customer
+    orphans = con.execute(
+        "select count(*) from read_parquet($i) i anti join read_parquet($f) o using (order_id)",
+        {"i": str(out / "order_items" / "*.parquet"), "f": f}).fetchone()[0]
+    assert orphans == 0
+
+
+def test_sample_cli_with_orders(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "workbench", "sample", "--out", str(tmp_path / "s"), "--orders", "3000",
+                        "--customers", "500", "--seed", "2"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "orders: 3000" in r.stdout
+
+
+def test_bench_cli_small_and_pandas_agrees(tmp_path):
+    out = tmp_path / "results.md"
+    r = subprocess.run([sys.executable, "-m", "workbench", "bench", "--orders", "20000", "--data-root", str(tmp_path),
+                        "--warm-runs", "1", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## 20,000 orders" in text and "cores" in text
+    for name in ("new_repeat_mix", "cohort_ltv", "subscription_retention"):
+        line = next(x for x in text.splitlines() if x.startswith(f"| {name} |") and x.rstrip().endswith("|")
+                    and ("yes" in x or "NO" in x))
+        assert line.rstrip().endswith("| yes |"), line
+    # every query ran and has a row in the table
+    from workbench import runner
+    for spec in runner.list_queries():
+        assert f"| {spec.name} |" in text
