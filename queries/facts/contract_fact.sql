@@ -19,6 +19,8 @@ known_orders as (
     left join order_fact f on f.order_id = o.order_id
     where o.subscription_id is not null
       and o.ordered_at < cast($as_of as date) + interval 1 day
+      -- only needed without a subscriptions table (from_orders): skip the two sorts otherwise
+      and not exists (select 1 from subscriptions)
 ),
 
 from_orders as (
@@ -67,4 +69,3 @@ select
     case when state <> 'active' then cancel_reason end as cancel_reason,
     ad_code, deliveries, last_delivery_at
 from final
-order by subscription_id

@@ -28,4 +28,3 @@ final as (
 )
 
 select * from final
-order by customer_id
