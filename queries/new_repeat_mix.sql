@@ -6,7 +6,7 @@
 -- columns: period, buyers, new_customers, repeat_customers, reacquired_customers, repeat_2nd,
 --   repeat_3_9, repeat_10plus, orders, sales, new_sales, repeat_sales
 with in_range as (
-    select order_date, customer_id, purchase_ordinal, days_since_prev, amount
+    select order_date, customer_id, purchase_ordinal, prev_ordered_at, days_since_prev, amount
     from order_fact
     where customer_level  -- leaves out orders without a customer and orders with excluded products
       and ($start is null or order_date >= cast($start as date))
@@ -19,14 +19,18 @@ period_orders as (
             then coalesce(cast($start as date), min(order_date) over ())
             else cast(date_trunc(case when $grain = 'all' then 'year' else $grain end, order_date) as date)
         end as period,
-        customer_id, purchase_ordinal, days_since_prev, amount
+        customer_id, purchase_ordinal, prev_ordered_at, days_since_prev, amount
     from in_range
 ),
 
 marked as (
-    -- the buyer's first order inside the period decides 再獲得
+    -- the buyer's first order inside the period decides 再獲得: the one whose previous order
+    -- (order_fact.prev_ordered_at) lies before the period, or before the range's start.
+    -- Read off the order itself, not from a window over each buyer's orders in the period.
     select *,
-        purchase_ordinal = min(purchase_ordinal) over (partition by period, customer_id) as first_in_period
+        prev_ordered_at is null
+            or cast(prev_ordered_at as date) < greatest(period, coalesce(cast($start as date), period))
+            as first_in_period
     from period_orders
 ),
 

@@ -4,7 +4,8 @@
 -- columns: order_id, customer_id, ordered_at, order_date, amount, status, order_kind,
 --   subscription_id, subscription_seq, ad_code, channel, coupon_code, is_trial, lead_product_id,
 --   has_excluded_product, purchase_ordinal, first_ordered_at, prev_ordered_at, days_since_prev,
---   first_ad_code, first_channel, first_product_id, first_is_trial, customer_level
+--   first_ad_code, first_channel, first_product_id, first_is_trial, customer_level,
+--   cumulative_sales, next_ordered_at
 --
 -- Excluded products (抽出対象除外, SPEC §2, seed 000): an order holding any product marked
 -- `excluded` stays in sales totals but is left out of customer-level analyses. This is the one
@@ -12,6 +13,11 @@
 -- and purchase_ordinal, prev_ordered_at, days_since_prev and the first_* columns are computed
 -- over customer_level orders only (null on the others). Customer-level queries filter
 -- `where customer_level`; customer_fact does.
+--
+-- cumulative_sales (the customer's sales up to and including this order) and next_ordered_at
+-- (the customer's next counted order) make each order row the customer's state from this order
+-- until the next one: a snapshot on any day is a filter, not a group-by over all earlier orders
+-- (customer_cpm_monthly, extract_customers, segment_movement at 10M orders).
 with counted as (
     select o.*
     from orders o
@@ -67,14 +73,16 @@ ranks as (
     -- order rows per customer cost three times as much at 10M orders
     select order_id,
         row_number() over w as purchase_ordinal,
-        lag(ordered_at) over w as prev_ordered_at
+        lag(ordered_at) over w as prev_ordered_at,
+        lead(ordered_at) over w as next_ordered_at,
+        sum(amount) over (w rows between unbounded preceding and current row) as cumulative_sales
     from base
     where customer_level
     window w as (partition by customer_id order by ordered_at, order_id)
 ),
 
 ranked as (
-    select b.*, r.purchase_ordinal, r.prev_ordered_at
+    select b.*, r.purchase_ordinal, r.prev_ordered_at, r.next_ordered_at, r.cumulative_sales
     from base b
     left join ranks r on r.order_id = b.order_id
 ),
@@ -95,7 +103,7 @@ final as (
         r.prev_ordered_at,
         date_diff('day', cast(r.prev_ordered_at as date), r.order_date) as days_since_prev,
         f.first_ad_code, f.first_channel, f.first_product_id, f.first_is_trial,
-        r.customer_level
+        r.customer_level, r.cumulative_sales, r.next_ordered_at
     from ranked r
     -- only customer-level orders carry the first order's attributes
     left join firsts f on f.customer_id = r.customer_id and r.customer_level
