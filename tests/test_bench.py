@@ -83,3 +83,17 @@ def test_bench_cli_small_and_pandas_agrees(tmp_path):
     from workbench import runner
     for spec in runner.list_queries():
         assert f"| {spec.name} |" in text
+
+
+def test_abc_curve_points_thin_the_chart_rows(sample_ds):
+    full = sample_ds.run("customer_abc_curve")
+    thin = sample_ds.run("customer_abc_curve", {"points": 50})
+    assert len(thin) <= 50 + 5 < len(full)
+    # the thinned rows are the full curve's rows at those positions, first and last included
+    merged = thin.merge(full, on="position", suffixes=("", "_full"))
+    assert len(merged) == len(thin)
+    assert (merged["cumulative_share"] == merged["cumulative_share_full"]).all()
+    assert thin["position"].iloc[0] == 1 and thin["position"].iloc[-1] == len(full)
+    # every rank's last customer is kept, so the colours change where they should
+    for rank, part in full.groupby("rank"):
+        assert part["position"].max() in set(thin["position"])

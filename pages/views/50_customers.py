@@ -6,7 +6,7 @@ import streamlit as st
 
 from workbench import export
 from workbench.ui import charts
-from workbench.ui.components import empty, error, reproduce, table
+from workbench.ui.components import DOWNLOAD_MAX, empty, error, reproduce, table
 from workbench.ui.state import current_dataset, run, settings, tr
 
 s = settings()
@@ -115,7 +115,7 @@ measure = st.radio(tr("cust.abc.measure"), list(measures), format_func=measures.
                    key="cust_abc_measure")
 try:
     abc = run("customer_abc", {"measure": measure})
-    curve = run("customer_abc_curve", {"measure": measure})
+    curve = run("customer_abc_curve", {"measure": measure, "points": 500})  # the chart needs a few hundred points
 except Exception as exc:  # noqa: BLE001
     error(exc)
     st.stop()
@@ -224,8 +224,10 @@ if found.empty:
     empty()
 else:
     table(found, "extract_customers", "col_cust", money=("sales",), key="cust_dl_extract")
-    st.download_button(tr("cust.download_excel"), export.to_excel(found, "customers"), file_name="extract_customers.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="cust_dl_xlsx")
+    if len(found) <= DOWNLOAD_MAX:  # table() already said when the list is too long to download here
+        st.download_button(tr("cust.download_excel"), export.to_excel(found, "customers"),
+                           file_name="extract_customers.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="cust_dl_xlsx")
 reproduce("extract_customers", ex_params)
 
 # --- purchaser profile -------------------------------------------------------------------------

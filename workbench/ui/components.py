@@ -12,6 +12,12 @@ from workbench.errors import WorkbenchError
 
 from .state import current_dataset, lang, settings, tr
 
+# A browser table never gets more rows than this (the rest stays on the server), and downloads
+# are built only up to DOWNLOAD_MAX rows: beyond that the page points to the command line, which
+# writes any size. Large shops have millions of customers in an extraction list.
+MAX_SHOWN = 1_000
+DOWNLOAD_MAX = 200_000
+
 
 def error(exc: Exception) -> None:
     """A clear message in the UI language; never a traceback."""
@@ -68,9 +74,21 @@ def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (),
             config[col] = st.column_config.NumberColumn(label, format="localized")
         else:
             config[col] = st.column_config.Column(label)
-    st.dataframe(df, column_config=config, hide_index=True, width="stretch")
-    st.download_button(tr("common.download_csv"), export.to_csv_excel(df), file_name=f"{name}.csv",
-                       mime="text/csv", key=key or f"dl_{name}")
+    shown = df.head(MAX_SHOWN)
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
+    if len(df) > MAX_SHOWN:
+        st.caption(tr("common.capped", shown=f"{len(shown):,}", total=f"{len(df):,}"))
+    if downloadable(df):
+        st.download_button(tr("common.download_csv"), export.to_csv_excel(df), file_name=f"{name}.csv",
+                           mime="text/csv", key=key or f"dl_{name}")
+
+
+def downloadable(df: pd.DataFrame) -> bool:
+    """True when a download of `df` may be built in the page; else say to use the command line."""
+    if len(df) <= DOWNLOAD_MAX:
+        return True
+    st.caption(tr("common.too_big_to_download", total=f"{len(df):,}", limit=f"{DOWNLOAD_MAX:,}"))
+    return False
 
 
 def reproduce(name: str, params: dict) -> None:
