@@ -1,7 +1,7 @@
 -- customer_abc_curve: 顧客ABCパレート図: every customer in rank order with cumulative customer and value shares (for the Pareto chart).
 -- param measure text = 'sales' {sales|gross_profit|items}: what customers are ranked by; gross_profit needs products.unit_cost
 -- param cutoffs text[] = @abc_cutoffs: cumulative shares where A ends and B ends
--- param points int = 0: 0 = every customer; otherwise about this many rows for a chart (every k-th customer, the first and last, and each rank's first)
+-- param points int = null: at most about this many rows, evenly spaced by rank, plus each rank's last customer (for charts); empty = every customer
 -- columns: position, customer_id, value, customer_share, cumulative_share, rank
 with item_value as (
     select o.customer_id,
@@ -38,13 +38,18 @@ final as (
 ),
 
 thinned as (
-    select *, count(*) over () as n, lag(rank) over (order by position) as prev_rank
-    from final
+    -- a chart of millions of customers needs only a few hundred points: every k-th position,
+    -- the last one, and the last of each rank (where the colour changes)
+    select f.*,
+        count(*) over () as n_all,
+        f.position = count(*) over () as is_last,
+        f.rank <> lead(f.rank) over (order by f.position) as rank_ends
+    from final f
 )
 
 select position, customer_id, value, customer_share, cumulative_share, rank
 from thinned
-where $points <= 0
-   or position = 1 or position = n or rank <> prev_rank
-   or position % cast(ceil(n / cast($points as double)) as bigint) = 0
+where $points is null
+   or position = 1 or is_last or rank_ends
+   or position % greatest(1, cast(ceil(n_all / cast($points as double)) as bigint)) = 0
 order by position

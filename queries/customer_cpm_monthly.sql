@@ -6,12 +6,6 @@
 -- param long_days int = @cpm_tenure_long_days: tenure from this on is 優良 (high spenders), below it 流行
 -- param loyal_amount int = @loyal_amount: lifetime sales (yen) from which a customer is 流行/優良
 -- columns: month_end, group, active, customers, sales
---
--- Plan (10M orders): a customer's CPM group can only change in a month with an order, and between
--- two such months only 現役/離脱 flips, once, when recency reaches dormant_days. So each customer
--- month with orders opens a state that lasts until the next one; the state adds +1 to its
--- (group, active) from its first month and −1 from its last, and a running sum over the months
--- gives the counts, instead of re-aggregating every customer's history at every month end.
 with bounds as (
     select
         cast(date_trunc('month', coalesce(cast($start as date), min(order_date))) as date) as first_month,
@@ -26,62 +20,53 @@ months as (
     where first_month is not null
 ),
 
-customer_months as (
-    select customer_id, cast(date_trunc('month', order_date) as date) as month,
-        count(*) as orders, sum(cast(amount as decimal(38, 2))) as sales,
-        min(order_date) as first_date, max(order_date) as last_date
-    from order_fact
-    where customer_level  -- excluded-product orders stay out of customer-level analyses
-      and order_date <= cast($as_of as date)
-    group by customer_id, cast(date_trunc('month', order_date) as date)
-),
-
+-- Each counted order leaves its customer in a state (orders and sales so far, first and last
+-- purchase) that holds until the customer's next order. A month-end snapshot sees the state of
+-- the last order on or before it, so a state shows from its order's month up to the month of
+-- the next order (exclusive); a state replaced within its own month never shows. Counting
+-- states per month from these intervals reads order_fact once instead of re-aggregating every
+-- customer's history at every month end.
 states as (
-    -- the customer's history up to the end of `month`, valid until next_month
-    select customer_id, month,
-        coalesce(lead(month) over (partition by customer_id order by month),
-                 cast((select last_month from bounds) + interval 1 month as date)) as next_month,
-        sum(orders) over (partition by customer_id order by month rows unbounded preceding) as orders,
-        sum(sales) over (partition by customer_id order by month rows unbounded preceding) as sales,
-        min(first_date) over (partition by customer_id order by month rows unbounded preceding) as first_date,
-        last_date
-    from customer_months
-),
-
-classified as (
-    select month, next_month, sales,
+    select
+        cast(date_trunc('month', order_date) as date) as from_month,
+        coalesce(cast(date_trunc('month', next_ordered_at) as date), date '9999-12-01') as to_month,
         case
-            when orders = 1 then 'first'
-            when last_date - first_date < $short_days then 'toddler'
-            when sales < $loyal_amount then 'steady'
-            when last_date - first_date >= $long_days then 'loyal'
+            when purchase_ordinal = 1 then 'first'
+            when order_date - cast(first_ordered_at as date) < $short_days then 'toddler'
+            when cumulative_sales < $loyal_amount then 'steady'
+            when order_date - cast(first_ordered_at as date) >= $long_days then 'loyal'
             else 'trend'
         end as grp,
-        -- first month whose snapshot day is at least dormant_days after the last order (離脱 from then on)
-        case
-            when last_date + cast($dormant_days as integer) <= cast($as_of as date)
-                then greatest(month, cast(date_trunc('month', last_date + cast($dormant_days as integer)) as date))
-            else next_month
-        end as dormant_from
+        -- 離脱 from the first month whose snapshot day is dormant_days or more after the last order
+        case when order_date + $dormant_days <= cast($as_of as date)
+             then cast(date_trunc('month', order_date + $dormant_days) as date)
+             else date '9999-12-01' end as lapse_month,
+        cumulative_sales as sales
+    from order_fact
+    where customer_level  -- excluded-product orders stay out of customer-level analyses
+),
+
+intervals as (
+    -- a few thousand rows: states with the same months and group
+    select from_month, to_month, lapse_month, grp, count(*) as customers, sum(sales) as sales
     from states
+    where to_month > from_month
+    group by from_month, to_month, lapse_month, grp
 ),
 
-spans as (
-    select grp, true as active, month as span_start, least(next_month, dormant_from) as span_end, sales
-    from classified
+events as (
+    -- +1 where a state starts showing (active, then 離脱), -1 where it stops
+    select from_month as month, grp, true as active, customers, sales
+    from intervals where from_month < least(to_month, lapse_month)
     union all
-    select grp, false, greatest(month, dormant_from), next_month, sales
-    from classified
-),
-
-deltas as (
-    select grp, active, month, sum(customers) as customers, sum(sales) as sales
-    from (
-        select grp, active, span_start as month, 1 as customers, sales from spans where span_start < span_end
-        union all
-        select grp, active, span_end, -1, -sales from spans where span_start < span_end
-    ) d
-    group by grp, active, month
+    select least(to_month, lapse_month), grp, true, -customers, -sales
+    from intervals where from_month < least(to_month, lapse_month)
+    union all
+    select greatest(from_month, lapse_month), grp, false, customers, sales
+    from intervals where greatest(from_month, lapse_month) < to_month
+    union all
+    select to_month, grp, false, -customers, -sales
+    from intervals where greatest(from_month, lapse_month) < to_month
 ),
 
 grid as (
@@ -93,10 +78,9 @@ grid as (
 
 final as (
     select g.month_end, g.grp as "group", g.active,
-        cast(coalesce(sum(d.customers), 0) as bigint) as customers,
-        cast(coalesce(sum(d.sales), 0) as double) as sales
+        coalesce(sum(e.customers), 0) as customers, coalesce(sum(e.sales), 0) as sales
     from grid g
-    left join deltas d on d.grp = g.grp and d.active = g.active and d.month <= g.month
+    left join events e on e.grp = g.grp and e.active = g.active and e.month <= g.month
     group by g.month_end, g.grp, g.active, g.pos
     order by g.month_end, g.pos, g.active desc
 )

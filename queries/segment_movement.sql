@@ -17,15 +17,16 @@ with dates as (
 ),
 
 snap as (
-    -- each customer's counted orders up to the snapshot day only
+    -- each customer's state on the snapshot day: the last counted order on or before it
+    -- carries the orders and sales so far (order_fact.purchase_ordinal, cumulative_sales)
     select t.side, t.d, o.customer_id,
-        count(*) as orders, sum(o.amount) as sales,
-        max(o.order_date) - min(o.order_date) as tenure_days,
-        t.d - max(o.order_date) as recency_days
+        o.purchase_ordinal as orders, o.cumulative_sales as sales,
+        o.order_date - cast(o.first_ordered_at as date) as tenure_days,
+        t.d - o.order_date as recency_days
     from dates t
     join order_fact o on o.order_date <= t.d
+        and (o.next_ordered_at is null or cast(o.next_ordered_at as date) > t.d)
     where o.customer_level  -- excluded-product orders stay out of customer-level analyses
-    group by t.side, t.d, o.customer_id
 ),
 
 scored as (

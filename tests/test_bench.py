@@ -1,88 +1,121 @@
-"""Big-sample generator and the benchmark at a small size (large sizes only in `make bench`)."""
-from __future__ import annotations
-
+"""Issue 11: the big-shop generator and the benchmark (small sizes here; 10M in `make bench`)."""
 import hashlib
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from workbench import bench, runner
-from workbench.bigsample import write_big
-from workbench.cli import main
+from workbench import bigsample, contract
 from workbench.dataset import load_folder
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def digest(folder) -> str:
-    rows = duckdb.sql(f"select order_id, customer_id, ordered_at, total_amount from read_parquet('{folder}/orders/*.parquet') "
-                      "order by order_id").fetchall()
+
+def orders_digest(folder: Path) -> str:
+    con = duckdb.connect()
+    rows = con.execute(
+        "select * from read_parquet($f) order by order_id", {"f": str(folder / "orders" / "*.parquet")}).fetchall()
+    con.close()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    out = tmp_path_factory.mktemp("big") / "shop"
-    counts = write_big(out, 12_345, customers=600, seed=3)
+    out = tmp_path_factory.mktemp("big_a")
+    counts = bigsample.write(out, orders=5_003, customers=700, seed=3)
     return out, counts
 
 
-def test_generator_matches_its_size_and_the_contract(big):
+def test_exact_size_and_every_table(big):
     out, counts = big
-    assert counts["orders"] == 12_345  # not a multiple of the base shop's orders: the last copy is cut
-    ds = load_folder(out)
-    assert ds.row_counts["orders"] == 12_345
-    orphans = ds.con.execute("select count(*) from order_items i anti join orders o using (order_id)").fetchone()[0]
-    assert orphans == 0
-    assert len(list((out / "orders").glob("*.parquet"))) >= 1
+    assert counts["orders"] == 5_003
+    for name in contract.TABLES:
+        assert list((out / name).glob("*.parquet")), name
+    ds = load_folder(out)  # on contract, and the parts load as one table each
+    assert ds.row_counts["orders"] == 5_003
+    assert ds.row_counts["customers"] == counts["customers"]
 
 
-def test_generator_is_deterministic(big, tmp_path):
+def test_same_seed_same_orders_other_seed_other_orders(big, tmp_path):
     out, _ = big
-    again = write_big(tmp_path / "again", 12_345, customers=600, seed=3)
-    assert again["orders"] == 12_345 and digest(tmp_path / "again") == digest(out)
-    write_big(tmp_path / "other", 12_345, customers=600, seed=4)
-    assert digest(tmp_path / "other") != digest(out)
+    bigsample.write(tmp_path / "again", orders=5_003, customers=700, seed=3)
+    assert orders_digest(tmp_path / "again") == orders_digest(out)
+    bigsample.write(tmp_path / "other", orders=5_003, customers=700, seed=4)
+    assert orders_digest(tmp_path / "other") != orders_digest(out)
 
 
-def test_cli_sample_orders(tmp_path, capsys):
-    assert main(["sample", "--out", str(tmp_path / "s"), "--orders", "5000", "--customers", "500"]) == 0
-    assert "orders: 5000" in capsys.readouterr().out
+def test_copies_keep_the_block_shape(big):
+    out, _ = big
+    con = duckdb.connect()
+    f = str(out / "orders" / "*.parquet")
+    dup, nulls, per_customer = con.execute(
+        "select count(*) - count(distinct order_id), count(*) filter (where ordered_at is null), "
+        "count(*) / count(distinct customer_id) from read_parquet($f)", {"f": f}).fetchone()
+    assert dup == 0 and nulls == 0
+    assert 1.5 < per_customer < 4  # the sample has about 2.6 orders per customer
+    orphans = con.execute(
+        "select count(*) from read_parquet($i) i anti join read_parquet($f) o using (order_id)",
+        {"i": str(out / "order_items" / "*.parquet"), "f": f}).fetchone()[0]
+    assert orphans == 0
 
 
-def test_bench_runs_every_query_and_agrees_with_pandas(tmp_path, capsys):
+def test_sample_cli_with_orders(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "workbench", "sample", "--out", str(tmp_path / "s"), "--orders", "3000",
+                        "--customers", "500", "--seed", "2"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "orders: 3000" in r.stdout
+
+
+def test_bench_cli_small_and_pandas_agrees(tmp_path):
     out = tmp_path / "results.md"
-    code = main(["bench", "--orders", "20000", "--data-dir", str(tmp_path / "data"), "--out", str(out)])
+    r = subprocess.run([sys.executable, "-m", "workbench", "bench", "--orders", "20000", "--data-root", str(tmp_path),
+                        "--warm-runs", "1", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
     text = out.read_text(encoding="utf-8")
-    assert code == 0, text
+    assert "## 20,000 orders" in text and "cores" in text
+    for name in ("new_repeat_mix", "cohort_ltv", "subscription_retention"):
+        line = next(x for x in text.splitlines() if x.startswith(f"| {name} |") and x.rstrip().endswith("|")
+                    and ("yes" in x or "NO" in x))
+        assert line.rstrip().endswith("| yes |"), line
+    # every query ran and has a row in the table
+    from workbench import runner
     for spec in runner.list_queries():
         assert f"| {spec.name} |" in text
-    compared = [line for line in text.splitlines() if line.startswith(("| new_repeat_mix | ", "| cohort_ltv | "))
-                and "×" in line]
-    assert len(compared) == 2 and all(line.rstrip().endswith("| yes |") for line in compared), compared
-    assert "20,000 orders" in text and "cores" in text
 
 
-def test_comparison_can_fail():
-    import pandas as pd
-
-    a = pd.DataFrame({"period": [1, 2], "buyers": [3, 4]})
-    assert bench.frames_equal(a, a.copy(), ["period"])[0]
-    assert not bench.frames_equal(a, a.assign(buyers=[3, 5]), ["period"])[0]
-    assert not bench.frames_equal(a, a.head(1), ["period"])[0]
+def test_abc_curve_points_thin_the_chart_rows(sample_ds):
+    full = sample_ds.run("customer_abc_curve")
+    thin = sample_ds.run("customer_abc_curve", {"points": 50})
+    assert len(thin) <= 50 + 5 < len(full)
+    # the thinned rows are the full curve's rows at those positions, first and last included
+    merged = thin.merge(full, on="position", suffixes=("", "_full"))
+    assert len(merged) == len(thin)
+    assert (merged["cumulative_share"] == merged["cumulative_share_full"]).all()
+    assert thin["position"].iloc[0] == 1 and thin["position"].iloc[-1] == len(full)
+    # every rank's last customer is kept, so the colours change where they should
+    for rank, part in full.groupby("rank"):
+        assert part["position"].max() in set(thin["position"])
 
 
 def test_big_tables_reach_the_browser_capped():
-    """A table of more rows than MAX_SHOWN_ROWS shows a page of them and says so; the CSV has all."""
+    """More rows than MAX_SHOWN: a page of them with a note; beyond DOWNLOAD_MAX no in-page download."""
     from streamlit.testing.v1 import AppTest
 
     def page():
         import pandas as pd
 
-        from workbench.ui.components import table
+        from workbench.ui import components
 
-        table(pd.DataFrame({"customer_id": [f"c{i}" for i in range(6_001)], "sales": range(6_001)}), "big", "col",
-              money=("sales",))
+        components.MAX_SHOWN, components.DOWNLOAD_MAX = 50, 80  # small limits, same code paths
+        for n in (60, 81):
+            components.table(pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "sales": range(n)}),
+                             f"big{n}", "col", money=("sales",))
 
     at = AppTest.from_function(page, default_timeout=60).run()
     assert not at.exception
-    assert len(at.dataframe[0].value) == 5_000
-    assert "6,001" in at.caption[0].value and "5,000" in at.caption[0].value
+    assert [len(d.value) for d in at.dataframe] == [50, 50]
+    captions = [c.value for c in at.caption]
+    assert any("60" in c and "50" in c for c in captions) and any("81" in c and "80" in c for c in captions)
+    assert len(at.get("download_button")) == 1  # 60 rows: download; 81 rows: the command line instead

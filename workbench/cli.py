@@ -34,16 +34,17 @@ def _settings(args):
 
 
 def cmd_sample(args) -> int:
-    if args.orders is not None:  # a big shop for benchmarks: the sample copied in DuckDB to N orders
-        from .bigsample import write_big
+    if args.orders is not None:
+        # a big shop: the sample replicated in DuckDB to exactly --orders orders, as part files
+        from .bigsample import DEFAULT_BLOCK, write as write_big
 
         if args.orders < 1:
-            build_parser().error("--orders must be at least 1")
-        counts = write_big(args.out, args.orders, customers=args.customers, seed=args.seed)
+            raise WorkbenchError("cli.bad_orders", value=str(args.orders))
+        counts = write_big(args.out, orders=args.orders, customers=args.customers or DEFAULT_BLOCK, seed=args.seed)
     else:
         from .sample import write
 
-        counts = write(args.out, customers=args.customers, seed=args.seed)
+        counts = write(args.out, customers=args.customers or 3000, seed=args.seed)
     for table, rows in counts.items():
         print(f"{table}: {rows}")
     return 0
@@ -66,28 +67,6 @@ def cmd_validate(args) -> int:
     orders, customers = cur.execute("select count(*), count(distinct customer_id) from order_fact").fetchone()
     print(t("cli.facts", lang, as_of=ds.as_of(settings).isoformat(), orders=f"{orders:,}", customers=f"{customers:,}"))
     return 0
-
-
-def cmd_bench(args) -> int:
-    from . import bench
-
-    results = []
-    for n in args.orders:
-        data = args.data or Path(args.data_dir) / f"orders_{n}"
-        if args.data is None and not (data / "orders").is_dir():
-            from .bigsample import write_big
-
-            print(f"generating {n:,} orders in {data} …", flush=True)
-            write_big(data, n, seed=args.seed)
-        results.append(bench.run(data, _settings(args), compare=not args.no_pandas, memory_limit=args.memory_limit,
-                                 warm_runs=args.warm_runs, temp_directory=args.temp_dir))
-    text = bench.markdown(results)
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
-    print(text)
-    unequal = [c.name for r in results for c in r.comparisons if not c.equal]
-    return 1 if unequal else 0
 
 
 def parse_params(pairs: list[str]) -> dict:
@@ -137,6 +116,27 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from . import bench
+
+    info = bench.machine()
+    print(f"{info['cores']} cores, {info['memory_gib']} GiB, {info['date']}")
+    results = []
+    for n in args.orders:
+        print(f"{n:,} orders")
+        results.append(bench.run_size(n, args.data_root, warm_runs=args.warm_runs, pandas_check=not args.no_pandas,
+                                      seed=args.seed, memory_limit=args.memory_limit, temp_dir=args.temp_dir))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(bench.markdown(results, info), encoding="utf-8")
+        print(f"results: {args.out}")
+    unequal = [c.name for r in results for c in r.comparisons if not c.equal]
+    if unequal:
+        print("pandas and workbench differ: " + ", ".join(unequal), file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m workbench", description="Repeat-commerce analyst workbench")
     ap.add_argument("--lang", choices=("ja", "en"), help="message language (default ja, or $WORKBENCH_LANG)")
@@ -144,24 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write the deterministic sample shop")
     p.add_argument("--out", required=True, type=Path)
-    p.add_argument("--customers", type=int, default=3000)
+    p.add_argument("--customers", type=int, default=None,
+                   help="customers in the sample (default 3000); with --orders, in the replicated block (default 20000)")
+    p.add_argument("--orders", type=int, default=None,
+                   help="exactly this many orders, written as Parquet part files (benchmarks)")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--orders", type=int, help="a big shop of exactly N orders (copies of the sample, Parquet parts)")
     p.set_defaults(func=cmd_sample)
-
-    p = sub.add_parser("bench", help="time load, facts and every query; compare with pandas")
-    p.add_argument("--orders", type=int, nargs="+", default=[1_000_000], help="dataset sizes (generated when missing)")
-    p.add_argument("--data", type=Path, help="an existing dataset folder instead of generated ones")
-    p.add_argument("--data-dir", default="bench/data", help="where generated datasets are kept")
-    p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 16GB (default: DuckDB's, 80%% of RAM)")
-    p.add_argument("--temp-dir", help="where DuckDB spills beyond the memory limit (default .tmp)")
-    p.add_argument("--warm-runs", type=int, default=2, help="warm repeats per query (the best counts)")
-    p.add_argument("--no-pandas", action="store_true", help="skip the pandas comparison")
-    p.add_argument("--out", help="write the Markdown results here (e.g. bench/results.md)")
-    p.add_argument("--as-of")
-    p.add_argument("--settings", help="settings TOML file")
-    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("validate", help="check a dataset folder against the data contract")
     p.add_argument("--data", required=True, type=Path)
@@ -178,6 +166,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", help="settings TOML file")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("bench", help="benchmark load, facts and every query on big generated shops")
+    p.add_argument("--orders", type=int, nargs="+", default=[10_000_000], help="sizes in orders (default 10000000)")
+    p.add_argument("--data-root", type=Path, default=Path("bench"), help="where generated shops are kept")
+    p.add_argument("--out", type=Path, help="write the results as Markdown here (e.g. bench/results.md)")
+    p.add_argument("--warm-runs", type=int, default=2)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--memory-limit", help="DuckDB memory_limit (default 60%% of the machine)")
+    p.add_argument("--temp-dir", type=Path, help="DuckDB temp_directory for spilling")
+    p.add_argument("--no-pandas", action="store_true", help="skip the pandas comparison")
+    p.set_defaults(func=cmd_bench)
 
     from .contract import TABLES
     from .importer import ENCODINGS

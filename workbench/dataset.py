@@ -79,14 +79,14 @@ def _q(ident: str) -> str:
 
 def new_connection(settings: Settings | None = None, memory_limit: str | None = None,
                    temp_directory: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory database; with memory_limit it spills to temp_directory (DuckDB's default: .tmp)."""
     con = duckdb.connect(":memory:")
-    # every query orders its own result; keeping the stored row order costs memory and time at 10M rows
+    if temp_directory:
+        # where DuckDB spills what does not fit in memory_limit (big sorts, joins, aggregates)
+        con.execute("SET temp_directory = $d", {"d": temp_directory})
+    # no query result depends on the order rows were stored in; not keeping it saves memory and time
     con.execute("SET preserve_insertion_order = false")
     if memory_limit:
         con.execute("SET memory_limit = $m", {"m": memory_limit})
-    if temp_directory:
-        con.execute("SET temp_directory = $t", {"t": str(temp_directory)})
     tz = (settings or Settings()).timezone
     try:
         con.execute("SET TimeZone = $tz", {"tz": tz})

@@ -12,7 +12,11 @@ from workbench.errors import WorkbenchError
 
 from .state import current_dataset, lang, settings, tr
 
-MAX_SHOWN_ROWS = 5_000  # rows of a table sent to the browser
+# A browser table never gets more rows than this (the rest stays on the server), and downloads
+# are built only up to DOWNLOAD_MAX rows: beyond that the page points to the command line, which
+# writes any size. Large shops have millions of customers in an extraction list.
+MAX_SHOWN = 1_000
+DOWNLOAD_MAX = 200_000
 
 
 def error(exc: Exception) -> None:
@@ -129,15 +133,24 @@ def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (),
     # a column with no value at all (e.g. ad cost when cohorts are not split by ad) would read "None"
     # in every row; it stays in the CSV
     shown = df[[c for c in df.columns if df[c].notna().any()]] if len(df) else df
-    if len(shown) > MAX_SHOWN_ROWS:  # the browser gets a page of rows; the download has them all
-        shown = shown.head(MAX_SHOWN_ROWS)
-        st.caption(tr("common.capped", shown=f"{MAX_SHOWN_ROWS:,}", total=f"{len(df):,}"))
+    shown = shown.head(MAX_SHOWN)
     st.dataframe(shown, column_config={c: v for c, v in config.items() if c in shown.columns}, hide_index=True,
                  width="stretch")
+    if len(df) > MAX_SHOWN:
+        st.caption(tr("common.capped", shown=f"{len(shown):,}", total=f"{len(df):,}"))
     full = df if csv is None else csv
-    # built when clicked (in its own thread), so a million-row list does not slow every rerun
-    st.download_button(tr("common.download_csv"), lambda: export.to_csv_excel(full), file_name=f"{name}.csv",
-                       mime="text/csv", key=key or f"dl_{name}")
+    if downloadable(full):
+        # built when clicked (in its own thread), not on every rerun
+        st.download_button(tr("common.download_csv"), lambda: export.to_csv_excel(full), file_name=f"{name}.csv",
+                           mime="text/csv", key=key or f"dl_{name}")
+
+
+def downloadable(df: pd.DataFrame) -> bool:
+    """True when a download of `df` may be built in the page; else say to use the command line."""
+    if len(df) <= DOWNLOAD_MAX:
+        return True
+    st.caption(tr("common.too_big_to_download", total=f"{len(df):,}", limit=f"{DOWNLOAD_MAX:,}"))
+    return False
 
 
 def reproduce(name: str, params: dict) -> None:
