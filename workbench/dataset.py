@@ -83,8 +83,8 @@ def new_connection(settings: Settings | None = None, memory_limit: str | None = 
     if temp_directory:
         # where DuckDB spills what does not fit in memory_limit (big sorts, joins, aggregates)
         con.execute("SET temp_directory = $d", {"d": temp_directory})
-    # no query result depends on the order rows were stored in; not keeping it saves memory and time
-    con.execute("SET preserve_insertion_order = false")
+    # preserve_insertion_order stays on: many queries sort inside their final CTE and select from
+    # it, and without it DuckDB may hand those rows back in another order (seen as a flaky page test)
     if memory_limit:
         con.execute("SET memory_limit = $m", {"m": memory_limit})
     tz = (settings or Settings()).timezone
