@@ -22,11 +22,9 @@ import duckdb
 import pandas as pd
 
 from . import bigsample, pandas_ref, runner
-from .contract import TABLES
 from .dataset import load_folder, table_files
 from .settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPARED = {  # query → key columns for comparing sorted results
     "new_repeat_mix": ["period"],
     "cohort_ltv": ["cohort", "months_since_first"],
@@ -126,8 +124,10 @@ def _comparable(df: pd.DataFrame) -> pd.DataFrame:
     """Dates as ISO text, so a date column compares equal whichever type carries it."""
     df = df.copy()
     for col in df.columns:
-        if pd.api.types.is_datetime64_any_dtype(df[col]) or (
-                df[col].dtype == object and len(df) and isinstance(df[col].dropna().iloc[0] if df[col].notna().any() else None, dt.date)):
+        values = df[col].dropna()
+        is_date = pd.api.types.is_datetime64_any_dtype(df[col]) or (
+            df[col].dtype == object and len(values) > 0 and isinstance(values.iloc[0], dt.date))
+        if is_date:
             df[col] = pd.to_datetime(df[col]).dt.strftime("%Y-%m-%d")
     return df
 

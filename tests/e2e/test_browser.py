@@ -69,16 +69,19 @@ def test_login_gates_every_page(browser, app_auth):
         ctx.close()
 
 
-@pytest.mark.skipif(not (ROOT / "pages" / "views" / "80_data.py").exists(),
-                    reason="the Data page (pages/views/80_data.py, issue 5) is missing")
+def orders_csv(path, ids) -> str:
+    """A minimal orders CSV with one shipped order per id; returns its path."""
+    path.write_text("order_id,customer_id,ordered_at,total_amount,status\n"
+                    + "".join(f"{i},c{n},2025-01-05,1000,shipped\n" for n, i in enumerate(ids)))
+    return str(path)
+
+
 def test_upload_stays_in_its_session(browser, app, tmp_path):
-    csv = tmp_path / "orders.csv"
-    csv.write_text("order_id,customer_id,ordered_at,total_amount,status\n"
-                   "e2e1,c1,2025-01-05,1000,shipped\ne2e2,c2,2025-02-05,2000,shipped\n")
+    csv = orders_csv(tmp_path / "orders.csv", ["e2e1", "e2e2"])
     ctx_a, a = open_url(browser, f"{app.url}/data")
     ctx_b, b = open_url(browser, f"{app.url}/data")
     try:
-        a.locator('input[type="file"]').first.set_input_files(str(csv))
+        a.locator('input[type="file"]').first.set_input_files(csv)
         settle(a)
         from workbench.i18n import t
 
@@ -95,23 +98,17 @@ def test_upload_stays_in_its_session(browser, app, tmp_path):
         ctx_b.close()
 
 
-@pytest.mark.skipif(not (ROOT / "pages" / "views" / "80_data.py").exists(),
-                    reason="the Data page (pages/views/80_data.py, issue 5) is missing")
 def test_upload_limits_and_read_only_folder(browser, app_limits, tmp_path):
     from workbench.i18n import t
 
-    small = tmp_path / "orders.csv"
-    small.write_text("order_id,customer_id,ordered_at,total_amount,status\n"
-                     "l1,c1,2025-01-05,1000,shipped\nl2,c2,2025-02-05,2000,shipped\n")
-    big = tmp_path / "big.csv"
-    big.write_text("order_id,customer_id,ordered_at,total_amount,status\n"
-                   + "".join(f"b{i},c{i},2025-01-05,1000,shipped\n" for i in range(40_000)))
-    assert big.stat().st_size > 1024 * 1024
+    small = orders_csv(tmp_path / "orders.csv", ["l1", "l2"])
+    big = orders_csv(tmp_path / "big.csv", [f"b{i}" for i in range(40_000)])
+    assert Path(big).stat().st_size > 1024 * 1024
     ctx, page = open_url(browser, f"{app_limits.url}/data")
     try:
         page.wait_for_selector("h1", timeout=60_000)
         assert page.locator(f"text={t('data.folder', 'ja')}").count() == 0  # read-only: no server paths
-        page.locator('input[type="file"]').first.set_input_files([str(small), str(big)])
+        page.locator('input[type="file"]').first.set_input_files([small, big])
         settle(page)
         page.wait_for_selector("text=上限の1行を超えています", timeout=60_000)
         page.wait_for_selector("text=ファイルが大きすぎます", timeout=60_000)

@@ -20,17 +20,27 @@ def period_format(grain: str) -> str:
     return {"year": "%Y", "month": "%Y-%m"}.get(grain, "%Y-%m-%d")
 
 
+def _periods(df: pd.DataFrame, x: str, time_format: str) -> pd.DataFrame:
+    """`df` in period order with `_x`, the period's label, for an ordinal axis.
+
+    Periods are ordered categories rather than a time scale, so each bar takes its share of the
+    width (on a time scale 24 monthly bars are hairlines).
+    """
+    return df.sort_values(x).assign(_x=pd.to_datetime(df[x]).dt.strftime(time_format))
+
+
+def _period_x(title: str) -> alt.X:
+    return alt.X("_x:O", title=title, sort=None, axis=alt.Axis(labelAngle=-45, labelOverlap="parity"))
+
+
 def stacked_with_share(df: pd.DataFrame, x: str, parts: dict[str, str], share_num: str, share_den: str,
                        x_title: str, y_title: str, share_title: str, time_format: str = "%Y-%m") -> alt.Chart:
-    """Stacked bars of `parts` (column → label) per period, with a line of share_num ÷ share_den on its own axis.
-
-    Periods are ordered categories labelled with `time_format`, so the bars fill the width.
-    """
-    data = df.sort_values(x).assign(_x=pd.to_datetime(df[x]).dt.strftime(time_format))
+    """Stacked bars of `parts` (column → label) per period, with a line of share_num ÷ share_den on its own axis."""
+    data = _periods(df, x, time_format)
     long = data.melt(id_vars=["_x"], value_vars=list(parts), var_name="part", value_name="value")
     long["label"] = long["part"].map(parts)
     long["order"] = long["part"].map({p: i for i, p in enumerate(parts)})
-    xenc = alt.X("_x:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=-45, labelOverlap="parity"))
+    xenc = _period_x(x_title)
     bars = alt.Chart(long).mark_bar().encode(
         x=xenc,
         y=alt.Y("sum(value):Q", title=y_title),
@@ -112,15 +122,11 @@ def curve_with_band(df: pd.DataFrame, x: str, y: str, low: str, high: str, x_tit
 
 def stacked_kinds(df: pd.DataFrame, x: str, kind: str, y: str, labels: dict[str, str], x_title: str,
                   y_title: str, kind_title: str, time_format: str = "%Y-%m") -> alt.Chart:
-    """Stacked bars per period, one colour per kind, in the order of `labels` (e.g. the five order kinds).
-
-    Periods are drawn as ordered categories labelled with `time_format`, so each bar takes its share
-    of the width (on a time scale 24 monthly bars are hairlines).
-    """
-    data = df.sort_values(x).assign(_label=df[kind].map(labels), _x=pd.to_datetime(df[x]).dt.strftime(time_format))
+    """Stacked bars per period, one colour per kind, in the order of `labels` (e.g. the five order kinds)."""
+    data = _periods(df, x, time_format).assign(_label=lambda d: d[kind].map(labels))
     order = list(labels.values())
     return themed(alt.Chart(data).mark_bar().encode(
-        x=alt.X("_x:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=-45, labelOverlap="parity")),
+        x=_period_x(x_title),
         y=alt.Y(f"{y}:Q", title=y_title, stack="zero"),
         color=alt.Color("_label:N", title=kind_title, sort=order,
                         scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),

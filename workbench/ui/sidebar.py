@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench import config
 from workbench.contract import DEFAULT_COUNTED_STATUSES, STATUSES
 from workbench.i18n import LANGUAGES
 
@@ -36,9 +37,11 @@ def render() -> None:
 
 
 def _dataset_picker() -> None:
-    from workbench import config  # read_only instances offer no server folders
-
-    options = ["sample"] + ([] if config.current().read_only else ["folder"]) + (["upload"] if st.session_state.get("upload_dataset") is not None else [])
+    options = ["sample"]
+    if not config.current().read_only:  # a read-only instance offers no server folders
+        options.append("folder")
+    if st.session_state.get("upload_dataset") is not None:
+        options.append("upload")
     current = (st.session_state.get("dataset_key") or "sample").split(":", 1)[0]
     names = {v: tr(f"sidebar.dataset.{v}") for v in options}
     choice = st.radio(tr("sidebar.dataset"), options, index=options.index(current) if current in options else 0,

@@ -19,9 +19,9 @@ from workbench.i18n import LANGUAGES, t
 from workbench.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_DIR = Path(os.environ.get("WORKBENCH_SAMPLE", ROOT / "sample_data"))
-# A hosted instance may name its shared dataset in workbench.toml ([data] shared_dataset).
-SAMPLE_DIR = Path(_config.current().shared_dataset or SAMPLE_DIR)
+# the dataset the app opens on: a hosted instance's shared dataset (workbench.toml [data]
+# shared_dataset), else $WORKBENCH_SAMPLE, else the sample shop
+SAMPLE_DIR = Path(_config.current().shared_dataset or os.environ.get("WORKBENCH_SAMPLE", ROOT / "sample_data"))
 
 
 def lang() -> str:
