@@ -119,3 +119,19 @@ def test_big_tables_reach_the_browser_capped():
     captions = [c.value for c in at.caption]
     assert any("60" in c and "50" in c for c in captions) and any("81" in c and "80" in c for c in captions)
     assert len(at.get("download_button")) == 1  # 60 rows: download; 81 rows: the command line instead
+
+
+def test_each_size_reports_its_own_peak_memory():
+    """reset_peak starts a new high-water mark, so a second size does not inherit the first's peak."""
+    import os
+
+    from workbench import bench
+
+    if not os.access("/proc/self/clear_refs", os.W_OK):
+        pytest.skip("this kernel does not let the process reset its high-water mark")
+    block = bytearray(300 * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page
+    before = bench.peak_rss_gib()
+    del block
+    bench.reset_peak()
+    assert bench.peak_rss_gib() < before - 0.2

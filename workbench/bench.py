@@ -33,8 +33,22 @@ COMPARED = {  # query → key columns for comparing sorted results
 
 
 def peak_rss_gib() -> float:
-    """The process's RSS high-water mark so far, GiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+    """The process's resident high-water mark (VmHWM) since the last reset_peak(), GiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024 ** 2
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # never resets
+
+
+def reset_peak() -> None:
+    """Start a new high-water mark, so each size reports its own peak (Linux: 5 > clear_refs)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
 
 
 def machine() -> dict:
@@ -138,6 +152,7 @@ def run_size(orders: int, data_root: Path, warm_runs: int = 2, pandas_check: boo
     if gen_s is not None:
         log(f"  generated {orders:,} orders in {gen_s:.1f} s")
     gc.collect()
+    reset_peak()
     memory_limit = memory_limit or default_memory_limit()
     ds, load_s = _timed(lambda: load_folder(folder, memory_limit=memory_limit,
                                              temp_directory=str(temp_dir) if temp_dir else None))
@@ -185,7 +200,7 @@ def markdown(results: list[SizeResult], info: dict) -> str:
         f"Measured {info['date']} on {info['cores']} cores, {info['memory_gib']} GiB memory "
         f"(Python {info['python']}, DuckDB {info['duckdb']}, pandas {info['pandas']}), "
         "with `python -m workbench bench`. Times in seconds; warm = best of the runs after the first; "
-        "RSS = the process's peak resident memory so far (GiB).",
+        "RSS = the process's peak resident memory so far for that size (GiB).",
         "",
     ]
     for r in results:
