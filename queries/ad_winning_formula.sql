@@ -13,46 +13,28 @@
 --   cost, cpr, cpr_limit, cpr_pass, cpo_main, cpo_main_limit, cpo_main_pass, cpo_subscription,
 --   cpo_subscription_limit, cpo_subscription_pass, upgrade_rate, upgrade_rate_target,
 --   upgrade_rate_pass, all_pass
-with period_orders as (
+with period_orders as not materialized (
     select *
     from order_fact
     where ($start is null or order_date >= cast($start as date))
       and ($end is null or order_date <= cast($end as date))
 ),
 
--- the next four CTEs are those of ad_media_summary (a test checks both give the same CPR/CPO)
-first_trial as (
-    select customer_id, ad_code, order_date, purchase_ordinal
-    from (
-        select customer_id, ad_code, order_date, purchase_ordinal,
-               row_number() over (partition by customer_id order by purchase_ordinal) as rn
-        from order_fact
-        where is_trial and customer_id is not null
-    ) t
-    where rn = 1
-),
-
 trial_customers as (
+    -- as in ad_media_summary (a test checks both give the same CPR/CPO): customers whose first
+    -- trial order (trial_fact) falls in the period and came through a code
     select *
-    from first_trial
+    from trial_fact
     where ad_code is not null
       and ($start is null or order_date >= cast($start as date))
       and ($end is null or order_date <= cast($end as date))
 ),
 
 upgrade_orders as (
-    select customer_id, ad_code, order_kind
-    from (
-        select t.customer_id, t.ad_code, m.order_kind,
-               row_number() over (partition by t.customer_id order by m.purchase_ordinal) as rn
-        from trial_customers t
-        join order_fact m
-          on m.customer_id = t.customer_id
-         and not m.is_trial
-         and m.purchase_ordinal > t.purchase_ordinal
-         and ($upgrade_window_days is null or date_diff('day', t.order_date, m.order_date) <= $upgrade_window_days)
-    ) u
-    where rn = 1
+    select customer_id, ad_code, upgrade_kind as order_kind
+    from trial_customers
+    where upgrade_kind is not null
+      and ($upgrade_window_days is null or date_diff('day', order_date, upgrade_date) <= $upgrade_window_days)
 ),
 
 direct as (
@@ -73,6 +55,28 @@ has_spend as (
     select count(*) > 0 as known from ad_spend
 ),
 
+trial_order_counts as (
+    select ad_code, count(*) as trial_orders from period_orders where is_trial and ad_code is not null group by ad_code
+),
+
+trial_counts as (
+    select ad_code, count(*) as trial_customers from trial_customers group by ad_code
+),
+
+upgrade_counts as (
+    select ad_code, count(*) as upgrades,
+        count(*) filter (where order_kind = 'subscription') as upgrades_subscription
+    from upgrade_orders
+    group by ad_code
+),
+
+direct_counts as (
+    select ad_code, count(*) as direct_orders,
+        count(*) filter (where order_kind = 'subscription') as direct_subscription
+    from direct
+    group by ad_code
+),
+
 per_code as (
     select
         m.ad_code, m.media_name, m.media_type, m.step, m.landing_product_id, p.product_name,
@@ -80,15 +84,19 @@ per_code as (
         case when m.media_type in ('print', 'broadcast', 'dm') then 'print'
              when m.media_type in ('web', 'affiliate', 'email', 'recommend') then 'web' end as rule,
         case when (select known from has_spend) then coalesce(s.cost, 0) end as cost,
-        (select count(*) from period_orders o where o.ad_code = m.ad_code and o.is_trial) as trial_orders,
-        (select count(*) from trial_customers t where t.ad_code = m.ad_code) as trial_customers,
-        (select count(*) from upgrade_orders u where u.ad_code = m.ad_code) as upgrades,
-        (select count(*) from upgrade_orders u where u.ad_code = m.ad_code and u.order_kind = 'subscription') as upgrades_subscription,
-        (select count(*) from direct d where d.ad_code = m.ad_code) as direct_orders,
-        (select count(*) from direct d where d.ad_code = m.ad_code and d.order_kind = 'subscription') as direct_subscription
+        coalesce(o.trial_orders, 0) as trial_orders,
+        coalesce(t.trial_customers, 0) as trial_customers,
+        coalesce(u.upgrades, 0) as upgrades,
+        coalesce(u.upgrades_subscription, 0) as upgrades_subscription,
+        coalesce(d.direct_orders, 0) as direct_orders,
+        coalesce(d.direct_subscription, 0) as direct_subscription
     from ad_media m
     left join products p on p.product_id = m.landing_product_id
     left join spend s on s.ad_code = m.ad_code
+    left join trial_order_counts o on o.ad_code = m.ad_code
+    left join trial_counts t on t.ad_code = m.ad_code
+    left join upgrade_counts u on u.ad_code = m.ad_code
+    left join direct_counts d on d.ad_code = m.ad_code
     where m.landing_product_id is not null
 ),
 

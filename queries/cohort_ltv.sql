@@ -6,35 +6,73 @@
 -- param as_of date = @as_of: the as-of date; months after its month are not shown
 -- columns: cohort, months_since_first, cohort_customers, active_customers, orders, sales,
 --   cumulative_sales_per_customer
-with customers_in as (
+--
+-- Customer-level (order_fact.customer_level): a cohort customer's orders holding an excluded
+-- product are left out, as in every analysis of customer retention and growth (seed 000).
+-- active_customers counts each customer once per month, on their first order of the month (the
+-- one whose previous order is in an earlier month), so no distinct count over the orders.
+with orders_in as (
+    -- customer-level orders of the customers whose first purchase is in [start, end]
     select
-        c.customer_id,
-        cast(date_trunc('month', c.first_ordered_at) as date) as first_month,
+        o.customer_id, o.first_ordered_at, o.order_date, o.amount, o.purchase_ordinal,
+        o.prev_order_date is null or o.prev_order_date < date_trunc('month', o.order_date) as first_in_month
+    from order_fact o
+    where o.customer_level
+      and ($start is null or cast(o.first_ordered_at as date) >= cast($start as date))
+      and ($end is null or cast(o.first_ordered_at as date) <= cast($end as date))
+),
+
+cohort_orders as (
+    -- by first month the cohort is on the order row itself; the other groupings take the
+    -- customer's first order from customer_fact (only the chosen branch runs)
+    select strftime(o.first_ordered_at, '%Y-%m') as cohort, o.*
+    from orders_in o
+    where $cohort_by = 'first_month'
+    union all
+    select
         case $cohort_by
-            when 'first_month' then strftime(c.first_ordered_at, '%Y-%m')
             when 'first_ad_code' then coalesce(c.first_ad_code, '(none)')
             when 'first_media_type' then coalesce(m.media_type, '(none)')
             when 'first_product' then coalesce(c.first_product_id, '(none)')
             when 'first_channel' then coalesce(c.first_channel, '(none)')
-        end as cohort
-    from customer_fact c
+        end as cohort,
+        o.*
+    from orders_in o
+    join customer_fact c on c.customer_id = o.customer_id
     left join ad_media m on m.ad_code = c.first_ad_code
-    where ($start is null or cast(c.first_ordered_at as date) >= cast($start as date))
-      and ($end is null or cast(c.first_ordered_at as date) <= cast($end as date))
+    where $cohort_by <> 'first_month'
 ),
 
--- months a customer's cohort can show: from its first month to the as-of month, capped
-customer_span as (
-    select *,
-        least(cast($horizon_months as integer),
-              (year(cast($as_of as date)) - year(first_month)) * 12
-              + month(cast($as_of as date)) - month(first_month)) as max_month
-    from customers_in
+order_months as (
+    select cohort, amount, purchase_ordinal, first_in_month, first_ordered_at,
+        (year(order_date) - year(first_ordered_at)) * 12 + month(order_date) - month(first_ordered_at)
+            as months_since_first
+    from cohort_orders
+),
+
+monthly as (
+    -- the one aggregation over the orders; a cohort's customers are its first orders (all in
+    -- month 0), so the cohorts come from these rows too
+    select cohort, months_since_first,
+        count(*) filter (where first_in_month) as active_customers,
+        count(*) as orders,
+        sum(amount) as sales,
+        count(*) filter (where purchase_ordinal = 1) as first_orders,
+        min(first_ordered_at) as earliest_first
+    from order_months
+    where months_since_first <= $horizon_months
+    group by cohort, months_since_first
 ),
 
 cohorts as (
-    select cohort, count(*) as cohort_customers, max(max_month) as max_month
-    from customer_span
+    -- months a cohort can show run from its earliest first month to the as-of month, capped at
+    -- the horizon
+    select cohort,
+        sum(first_orders) as cohort_customers,
+        least(cast($horizon_months as integer),
+              (year(cast($as_of as date)) - year(min(earliest_first))) * 12
+              + month(cast($as_of as date)) - month(min(earliest_first))) as max_month
+    from monthly
     group by cohort
 ),
 
@@ -43,25 +81,6 @@ grid as (
     from cohorts c
     cross join generate_series(0, cast($horizon_months as bigint)) as g(m)
     where g.m <= c.max_month
-),
-
-order_months as (
-    select
-        s.cohort, o.customer_id, o.amount,
-        (year(o.order_date) - year(s.first_month)) * 12 + month(o.order_date) - month(s.first_month)
-            as months_since_first
-    from order_fact o
-    join customer_span s on s.customer_id = o.customer_id
-),
-
-monthly as (
-    select cohort, months_since_first,
-        count(distinct customer_id) as active_customers,
-        count(*) as orders,
-        sum(amount) as sales
-    from order_months
-    where months_since_first <= $horizon_months
-    group by cohort, months_since_first
 ),
 
 final as (

@@ -29,7 +29,7 @@ months as (
 states as (
     select
         cast(date_trunc('month', order_date) as date) as from_month,
-        coalesce(cast(date_trunc('month', next_ordered_at) as date), date '9999-12-01') as to_month,
+        coalesce(cast(date_trunc('month', next_order_date) as date), date '9999-12-01') as to_month,
         case
             when purchase_ordinal = 1 then 'first'
             when order_date - cast(first_ordered_at as date) < $short_days then 'toddler'

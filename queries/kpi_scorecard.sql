@@ -6,7 +6,7 @@
 -- param existing_aov_factor float = @existing_aov_factor: existing-customer AOV bar = this × lead-product price
 -- param upgrade_rate_target float = @upgrade_rate_target: 引上率 bar in %
 -- columns: kpi, value, bar, passed, needs
-with in_range as (
+with in_range as not materialized (
     select *
     from order_fact
     where ($start is null or order_date >= cast($start as date))
@@ -20,10 +20,23 @@ have as (
         (select count(*) from contract_fact) > 0 as has_subscriptions
 ),
 
--- 年間平均LTV (slide 43) against main-product AOV (counted non-trial orders of the period)
+-- 年間平均LTV (slide 43) against main-product AOV (counted non-trial orders of the period).
+-- Buyers are the customers with a counted order in the period (excluded products included, as in
+-- ltv_summary): a customer-level buyer counted on their first order of the period (its previous
+-- order before it), plus the few whose orders in it all hold an excluded product.
+other_orders as (
+    select customer_id from in_range where not customer_level and customer_id is not null
+),
+
 annual_ltv as (
     select
-        sum(amount) / nullif(count(distinct customer_id), 0) as value,
+        sum(amount) / nullif(
+            count(*) filter (where customer_level
+                             and (prev_order_date is null or ($start is not null and prev_order_date < cast($start as date))))
+            + (select count(distinct x.customer_id) from other_orders x
+               where x.customer_id not in (select customer_id from in_range
+                                           where customer_level and customer_id in (select customer_id from other_orders))),
+            0) as value,
         avg(amount) filter (where not is_trial) as main_aov
     from in_range
 ),
@@ -46,24 +59,12 @@ existing_aov as (
 
 -- 引上率 over all codes together: upgrades ÷ trial customers × 100 as in ad_media_summary (customers whose
 -- first counted trial order is in the period, upgraded when a counted main order follows by the as-of
--- date); tests check it equals Σ upgrades ÷ Σ trial_customers of ad_media_summary.
+-- date: trial_fact); tests check it equals Σ upgrades ÷ Σ trial_customers of ad_media_summary.
 upgrade_rate as (
-    select count(*) filter (where upgraded) * 100.0 / nullif(count(*), 0) as value
-    from (
-        select t.customer_id,
-            exists (select 1 from order_fact m
-                    where m.customer_id = t.customer_id and m.customer_level and not m.is_trial
-                      and m.purchase_ordinal > t.purchase_ordinal) as upgraded
-        from (
-            select customer_id, order_date, purchase_ordinal,
-                row_number() over (partition by customer_id order by purchase_ordinal) as k
-            from order_fact
-            where is_trial and customer_level
-        ) t
-        where t.k = 1
-          and ($start is null or t.order_date >= cast($start as date))
-          and ($end is null or t.order_date <= cast($end as date))
-    ) u
+    select count(upgrade_kind) * 100.0 / nullif(count(*), 0) as value
+    from trial_fact
+    where ($start is null or order_date >= cast($start as date))
+      and ($end is null or order_date <= cast($end as date))
 ),
 
 lines as (

@@ -8,49 +8,50 @@
 -- param as_of date = @as_of: the as-of date; a cohort whose customers have not all reached ltv_months is incomplete
 -- columns: cohort, cohort_customers, months_observed, complete, ltv_to_date, ltv, orders_per_customer,
 --   cost, cpo, marginal_cpo, roas, cpo_within_marginal, break_even_cpo
-with customers_in as (
+with orders_in as (
+    -- customer-level orders of the customers whose first purchase is in [start, end]: a cohort
+    -- customer's orders holding an excluded product are left out (seed 000), as in cohort_ltv
+    select o.customer_id, o.first_ordered_at, o.amount, o.purchase_ordinal,
+        (year(o.order_date) - year(o.first_ordered_at)) * 12 + month(o.order_date) - month(o.first_ordered_at)
+            as msf
+    from order_fact o
+    where o.customer_level
+      and ($start is null or cast(o.first_ordered_at as date) >= cast($start as date))
+      and ($end is null or cast(o.first_ordered_at as date) <= cast($end as date))
+),
+
+cohort_orders as (
+    -- by first month the cohort is on the order row itself; the other groupings take the
+    -- customer's first order from customer_fact (only the chosen branch runs)
+    select strftime(o.first_ordered_at, '%Y-%m') as cohort, o.*
+    from orders_in o
+    where $cohort_by = 'first_month'
+    union all
     select
-        c.customer_id,
-        c.first_ad_code,
-        cast(date_trunc('month', c.first_ordered_at) as date) as first_month,
         case $cohort_by
-            when 'first_month' then strftime(c.first_ordered_at, '%Y-%m')
             when 'first_ad_code' then coalesce(c.first_ad_code, '(none)')
             when 'first_media_type' then coalesce(m.media_type, '(none)')
             when 'first_product' then coalesce(c.first_product_id, '(none)')
             when 'first_channel' then coalesce(c.first_channel, '(none)')
-        end as cohort
-    from customer_fact c
+        end as cohort,
+        o.*
+    from orders_in o
+    join customer_fact c on c.customer_id = o.customer_id
     left join ad_media m on m.ad_code = c.first_ad_code
-    where ($start is null or cast(c.first_ordered_at as date) >= cast($start as date))
-      and ($end is null or cast(c.first_ordered_at as date) <= cast($end as date))
-),
-
-customer_span as (
-    select *,
-        (year(cast($as_of as date)) - year(first_month)) * 12
-            + month(cast($as_of as date)) - month(first_month) as max_month
-    from customers_in
-),
-
--- orders inside each customer's LTV window (months 0 .. ltv_months - 1 from their own first month)
-window_orders as (
-    select s.cohort, o.customer_id, o.amount,
-        (year(o.order_date) - year(s.first_month)) * 12 + month(o.order_date) - month(s.first_month) as msf
-    from order_fact o
-    join customer_span s on s.customer_id = o.customer_id
+    where $cohort_by <> 'first_month'
 ),
 
 cohorts as (
-    select cohort, count(*) as cohort_customers, min(max_month) + 1 as months_observed
-    from customer_span
-    group by cohort
-),
-
-cohort_sales as (
-    select cohort, count(*) as orders, sum(amount) as sales
-    from window_orders
-    where msf < $ltv_months
+    -- one aggregation over the orders: a cohort's customers are its first orders; its sales
+    -- and orders those inside each customer's own LTV window (months 0 .. ltv_months - 1 from
+    -- their first month); the months observed are those of its latest first month
+    select cohort,
+        count(*) filter (where purchase_ordinal = 1) as cohort_customers,
+        (year(cast($as_of as date)) - year(max(first_ordered_at))) * 12
+            + month(cast($as_of as date)) - month(max(first_ordered_at)) + 1 as months_observed,
+        count(*) filter (where msf < $ltv_months) as orders,
+        coalesce(sum(amount) filter (where msf < $ltv_months), 0) as sales
+    from cohort_orders
     group by cohort
 ),
 
@@ -80,11 +81,10 @@ measured as (
     select
         c.cohort, c.cohort_customers, c.months_observed,
         c.months_observed >= $ltv_months as complete,
-        coalesce(s.sales, 0.0) / c.cohort_customers as ltv_to_date,
-        coalesce(s.orders, 0) * 1.0 / c.cohort_customers as orders_per_customer,
+        c.sales / c.cohort_customers as ltv_to_date,
+        c.orders * 1.0 / c.cohort_customers as orders_per_customer,
         k.cost
     from cohorts c
-    left join cohort_sales s on s.cohort = c.cohort
     left join cohort_cost k on k.cohort = c.cohort
 ),
 

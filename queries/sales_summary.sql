@@ -50,26 +50,76 @@ spans as (
     select pos, 'cmp', compare_start, compare_end from windows
 ),
 
+bounds as (
+    select min(s) as first_day, max(e) as last_day from spans
+),
+
+days as (
+    -- The one pass over the orders: per day and the day of the customer's previous
+    -- customer-level order (a few hundred thousand groups at 10M orders). A customer-level buyer
+    -- is counted in a window on their first order in it: the one whose previous order is before
+    -- the window starts (order_fact.prev_order_date), so no distinct count over the orders.
+    select o.order_date, o.prev_order_date as prev_date,
+        count(*) as orders,
+        sum(o.amount) as sales,
+        count(*) filter (where o.customer_level) as level_orders,
+        count(*) filter (where o.customer_level and o.purchase_ordinal = 1) as new_customers,
+        count(*) filter (where o.has_excluded_product) as excluded_orders
+    from order_fact o
+    cross join bounds b
+    where o.order_date between b.first_day and b.last_day
+    group by o.order_date, o.prev_order_date
+),
+
 measured as (
     select
         sp.pos, sp.which,
-        count(o.order_id) as orders,
-        count(distinct o.customer_id) as buyers,
-        coalesce(sum(o.amount), 0) as sales,
-        count(distinct case when o.customer_level and o.purchase_ordinal = 1 then o.customer_id end) as new_customers,
-        count(distinct case when o.customer_level then o.customer_id end) as customer_level_buyers,
-        count(o.order_id) filter (where o.has_excluded_product) as excluded_orders
+        coalesce(sum(d.orders), 0) as orders,
+        coalesce(sum(d.sales), 0) as sales,
+        coalesce(sum(d.new_customers), 0) as new_customers,
+        coalesce(sum(d.level_orders) filter (where d.prev_date is null or d.prev_date < sp.s), 0)
+            as customer_level_buyers,
+        coalesce(sum(d.excluded_orders), 0) as excluded_orders
     from spans sp
-    left join order_fact o on o.order_date between sp.s and sp.e
+    left join days d on d.order_date between sp.s and sp.e
+    group by sp.pos, sp.which
+),
+
+other_orders as (
+    -- orders that are not customer-level but have a customer (an excluded product): their
+    -- customer is a buyer of the window too, unless a customer-level order already counted them
+    select o.customer_id, o.order_date
+    from order_fact o
+    cross join bounds b
+    where not o.customer_level and o.customer_id is not null
+      and o.order_date between b.first_day and b.last_day
+),
+
+other_customers_level as (
+    -- the customer-level orders of those few customers
+    select customer_id, order_date
+    from order_fact
+    where customer_level and customer_id in (select customer_id from other_orders)
+),
+
+other_buyers as (
+    select sp.pos, sp.which, count(distinct x.customer_id) as buyers
+    from spans sp
+    join other_orders x on x.order_date between sp.s and sp.e
+    where not exists (
+        select 1 from other_customers_level l
+        where l.customer_id = x.customer_id and l.order_date between sp.s and sp.e)
     group by sp.pos, sp.which
 ),
 
 metrics as (
-    select *,
-        case when orders > 0 then sales / orders end as aov,
+    select m.*,
+        m.customer_level_buyers + coalesce(x.buyers, 0) as buyers,
+        case when m.orders > 0 then m.sales / m.orders end as aov,
         -- a customer-level buyer is new (first order in the window) or repeat, never both
-        customer_level_buyers - new_customers as repeat_customers
-    from measured
+        m.customer_level_buyers - m.new_customers as repeat_customers
+    from measured m
+    left join other_buyers x on x.pos = m.pos and x.which = m.which
 ),
 
 final as (

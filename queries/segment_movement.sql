@@ -25,7 +25,7 @@ snap as (
         t.d - o.order_date as recency_days
     from dates t
     join order_fact o on o.order_date <= t.d
-        and (o.next_ordered_at is null or cast(o.next_ordered_at as date) > t.d)
+        and (o.next_order_date is null or o.next_order_date > t.d)
     where o.customer_level  -- excluded-product orders stay out of customer-level analyses
 ),
 

@@ -4,9 +4,10 @@ A dataset is a folder of Parquet files, one per canonical table (`orders.parquet
 `orders/` of part files), or a dict of DataFrames (importers, tests). Loading is all or nothing:
 every contract violation is collected and reported, and nothing is loaded when there is one.
 
-Each Dataset owns one DuckDB database. The derived facts (order_fact, customer_fact) are built
-once per (counted statuses, as-of date) into their own schema; a cursor per caller sets its
-search path to that schema, so sessions with different settings never see each other's facts.
+Each Dataset owns one DuckDB database. The derived facts (order_fact, customer_fact,
+contract_fact; trial_fact is a view over them) are built once per (counted statuses, as-of date)
+into their own schema; a cursor per caller sets its search path to that schema, so sessions
+with different settings never see each other's facts.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from .errors import DatasetError
 from .settings import Settings
 
 FACTS_DIR = runner.QUERIES_DIR / "facts"
-FACTS = ("order_fact", "customer_fact", "contract_fact")
+FACTS = ("order_fact", "customer_fact", "contract_fact", "trial_fact")
 EXAMPLES = 5
 
 
@@ -128,6 +129,10 @@ class Dataset:
                 s = settings.replace(as_of=as_of)
                 for fact in FACTS:
                     spec = runner.parse(FACTS_DIR / f"{fact}.sql")
+                    if spec.build == "view":
+                        # bound inside its schema: it always reads this schema's facts
+                        cur.execute(f"create or replace view {schema}.{fact} as {spec.sql}")
+                        continue
                     params = runner.bind(spec, {}, s)
                     cur.execute(f"create or replace table {schema}.{fact} as {spec.sql}", params)
                 cur.close()

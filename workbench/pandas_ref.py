@@ -85,7 +85,9 @@ def cohort_ltv(f: pd.DataFrame, as_of: dt.date, horizon: int = 24) -> pd.DataFra
     span = pd.DataFrame({"customer_id": cust.index, "cohort": first_month.dt.strftime("%Y-%m").to_numpy(),
                          "fm": first_month.map(lambda p: p.ordinal).to_numpy(), "max_month": max_month})
     cohorts = span.groupby("cohort").agg(cohort_customers=("customer_id", "size"), max_month=("max_month", "max"))
-    o = f[["customer_id", "order_date", "amount"]].merge(span[["customer_id", "cohort", "fm"]], on="customer_id")
+    # customer-level orders only: a cohort customer's orders holding an excluded product are left out
+    o = f.loc[f["customer_level"], ["customer_id", "order_date", "amount"]].merge(
+        span[["customer_id", "cohort", "fm"]], on="customer_id")
     om = o["order_date"].dt.year * 12 + o["order_date"].dt.month - 1 - (1970 * 12)
     o = o.assign(months_since_first=(om - o["fm"]).astype("int64"))
     o = o[o["months_since_first"] <= horizon]

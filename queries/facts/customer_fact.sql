@@ -11,7 +11,7 @@ with last_orders as (
     select customer_id, first_ordered_at, ordered_at as last_ordered_at,
         purchase_ordinal as orders, cumulative_sales as sales
     from order_fact
-    where customer_level and next_ordered_at is null
+    where customer_level and next_order_date is null
 ),
 
 first_orders as (

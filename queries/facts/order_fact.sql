@@ -3,22 +3,22 @@
 -- param as_of date = @as_of: orders after this day are not yet known
 -- columns: order_id, customer_id, ordered_at, order_date, amount, status, order_kind,
 --   subscription_id, subscription_seq, ad_code, channel, coupon_code, is_trial, lead_product_id,
---   has_excluded_product, purchase_ordinal, first_ordered_at, prev_ordered_at, days_since_prev,
---   customer_level, cumulative_sales, next_ordered_at
+--   has_excluded_product, purchase_ordinal, first_ordered_at, prev_order_date, days_since_prev,
+--   customer_level, cumulative_sales, next_order_date
 --
 -- Excluded products (抽出対象除外, SPEC §2, seed 000): an order holding any product marked
 -- `excluded` stays in sales totals but is left out of customer-level analyses. This is the one
 -- place that rule lives: customer_level is false for it (and for orders without a customer),
--- and purchase_ordinal, first_ordered_at, prev_ordered_at, days_since_prev, cumulative_sales
--- and next_ordered_at are computed over customer_level orders only (null on the others).
+-- and purchase_ordinal, first_ordered_at, prev_order_date, days_since_prev, cumulative_sales
+-- and next_order_date are computed over customer_level orders only (null on the others).
 -- Customer-level queries filter `where customer_level`; customer_fact does. The first order's
 -- other attributes (ad code, channel, product, trial) are in customer_fact.
 --
--- cumulative_sales (the customer's sales up to and including this order) and next_ordered_at
--- (the customer's next counted order) make each order row the customer's state from this order
+-- cumulative_sales (the customer's sales up to and including this order) and next_order_date
+-- (the day of the customer's next counted order) make each order row the customer's state from this order
 -- until the next one: a snapshot on any day is a filter, not a group-by over all earlier orders
 -- (customer_cpm_monthly, extract_customers, segment_movement), and the customer's last order
--- (next_ordered_at null) is the customer's row of customer_fact.
+-- (next_order_date null) is the customer's row of customer_fact.
 --
 -- Plan (10M orders, 2 cores): every pass over the wide order rows costs 1.5–2.5 s, so the wide
 -- rows are read twice and joined once; the work in between runs on narrow rows keyed by the
@@ -64,7 +64,7 @@ item_roles as (
 narrow as (
     -- the counted orders, only the columns the purchase history needs
     select
-        o.rowid as order_no, o.order_id, o.customer_id, o.ordered_at,
+        o.rowid as order_no, o.order_id, o.customer_id, o.ordered_at, cast(o.ordered_at as date) as order_date,
         cast(o.total_amount as double) as amount,
         coalesce(r.role_lines % 1048576 > 0 and (r.role_lines // 1048576) % 1048576 = 0, false) as is_trial,
         r.lead_key % k.lead_scale as lead_rank,
@@ -89,8 +89,8 @@ history as (
     select order_no, is_trial, lead_rank, has_excluded_product, customer_level,
         case when customer_level then row_number() over w end as purchase_ordinal,
         case when customer_level then first_value(ordered_at) over w end as first_ordered_at,
-        case when customer_level then lag(ordered_at) over w end as prev_ordered_at,
-        case when customer_level then lead(ordered_at) over w end as next_ordered_at,
+        case when customer_level then lag(order_date) over w end as prev_order_date,
+        case when customer_level then lead(order_date) over w end as next_order_date,
         case when customer_level then sum(amount) over (w rows between unbounded preceding and current row) end
             as cumulative_sales
     from leveled
@@ -107,9 +107,9 @@ final as (
         o.subscription_id, o.subscription_seq, o.ad_code, o.channel, o.coupon_code,
         h.is_trial,
         p.product_id as lead_product_id,
-        h.has_excluded_product, h.purchase_ordinal, h.first_ordered_at, h.prev_ordered_at,
-        date_diff('day', cast(h.prev_ordered_at as date), cast(o.ordered_at as date)) as days_since_prev,
-        h.customer_level, h.cumulative_sales, h.next_ordered_at
+        h.has_excluded_product, h.purchase_ordinal, h.first_ordered_at, h.prev_order_date,
+        date_diff('day', h.prev_order_date, cast(o.ordered_at as date)) as days_since_prev,
+        h.customer_level, h.cumulative_sales, h.next_order_date
     from orders o
     join history h on h.order_no = o.rowid
     left join product_keys p on p.lead_rank = h.lead_rank
