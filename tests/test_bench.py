@@ -113,7 +113,13 @@ def test_big_tables_reach_the_browser_capped():
             components.table(pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "sales": range(n)}),
                              f"big{n}", "col", money=("sales",))
 
-    at = AppTest.from_function(page, default_timeout=60).run()
+    from workbench.ui import components
+
+    limits = components.MAX_SHOWN, components.DOWNLOAD_MAX
+    try:
+        at = AppTest.from_function(page, default_timeout=60).run()
+    finally:
+        components.MAX_SHOWN, components.DOWNLOAD_MAX = limits  # the page set them for this process
     assert not at.exception
     assert [len(d.value) for d in at.dataframe] == [50, 50]
     captions = [c.value for c in at.caption]
@@ -135,3 +141,41 @@ def test_each_size_reports_its_own_peak_memory():
     del block
     bench.reset_peak()
     assert bench.peak_rss_gib() < before - 0.2
+
+
+def test_page_calls_are_what_the_pages_run(sample_ds):
+    """bench.page_calls lists each page's queries with the parameters the page opens with: record
+    what every page really runs (on the sample) and compare, so the benchmark of "page queries"
+    cannot drift from the pages."""
+    from tests.test_app import PAGES, open_app
+
+    from workbench import bench
+    from workbench.settings import Settings
+    from workbench.ui import state
+
+    calls: list[tuple[str, dict]] = []
+    real_run = state.run
+
+    def recording(name, params=None):
+        calls.append((name, dict(params or {})))
+        return real_run(name, params)
+
+    keys = {"00_dashboard": "dashboard", "10_new_repeat": "new_repeat", "20_retention": "retention",
+            "30_ad_media": "ad_media", "40_ltv": "ltv", "50_customers": "customers"}
+    settings = Settings()
+    as_of = sample_ds.as_of(settings)
+    product = sample_ds.run("subscription_summary", {}, settings)["product_id"].iloc[0]
+    expected = bench.page_calls(as_of, settings, product)
+    state.run = recording
+    try:
+        for page in PAGES:
+            at = open_app("ja")
+            calls.clear()
+            at.switch_page(str(Path("..") / ".." / page))
+            at.run()
+            assert not at.exception
+            key = keys.get(Path(page).stem)
+            want = [(q, p) for pg, q, p in expected if pg == key]
+            assert calls == want, (page, calls)
+    finally:
+        state.run = real_run

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import tempfile
 import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +31,11 @@ from .settings import Settings
 FACTS_DIR = runner.QUERIES_DIR / "facts"
 FACTS = ("order_fact", "customer_fact", "contract_fact", "trial_fact")
 EXAMPLES = 5
+# What an order takes in an in-memory database with its share of the other tables and the facts
+# (measured: 6.0 GiB at 10M orders). Above STORAGE_SHARE of DuckDB's memory limit a dataset goes
+# to a database file instead (compressed about fivefold; DuckDB keeps what it can in memory).
+BYTES_PER_ORDER = 650
+STORAGE_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,8 @@ def _q(ident: str) -> str:
 
 
 def new_connection(settings: Settings | None = None, memory_limit: str | None = None,
-                   temp_directory: str | None = None) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
+                   temp_directory: str | None = None, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(database)
     if temp_directory:
         # where DuckDB spills what does not fit in memory_limit (big sorts, joins, aggregates)
         con.execute("SET temp_directory = $d", {"d": temp_directory})
@@ -96,11 +104,46 @@ def new_connection(settings: Settings | None = None, memory_limit: str | None = 
     return con
 
 
+def _parquet_rows(paths: list[Path]) -> int:
+    """Rows in Parquet files, from their footers (no data read)."""
+    con = duckdb.connect(":memory:")
+    try:
+        return int(con.execute("select coalesce(sum(num_rows), 0) from parquet_file_metadata($f)",
+                               {"f": [str(p) for p in paths]}).fetchone()[0])
+    except duckdb.Error:
+        return 0  # unreadable: load_folder says so
+    finally:
+        con.close()
+
+
+def _memory_limit_bytes(memory_limit: str | None) -> int:
+    """DuckDB's memory limit in bytes: `memory_limit` ('14GB') or DuckDB's default (80% of memory)."""
+    con = duckdb.connect(":memory:")
+    try:
+        if memory_limit:
+            con.execute("SET memory_limit = $m", {"m": memory_limit})
+        text = con.execute("select current_setting('memory_limit')").fetchone()[0].replace(" ", "").upper()
+    finally:
+        con.close()
+    units = {"KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30, "TIB": 2 ** 40, "KB": 10 ** 3, "MB": 10 ** 6,
+             "GB": 10 ** 9, "TB": 10 ** 12, "B": 1}
+    for unit, factor in units.items():
+        if text.endswith(unit):
+            return int(float(text[: -len(unit)]) * factor)
+    return int(float(text))
+
+
+def storage_for(orders: int, memory_limit: str | None) -> str:
+    """"memory" or "file" for a dataset of `orders` orders (see BYTES_PER_ORDER)."""
+    return "file" if orders * BYTES_PER_ORDER > STORAGE_SHARE * _memory_limit_bytes(memory_limit) else "memory"
+
+
 class Dataset:
     """A loaded, validated dataset with its own DuckDB database."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, present: tuple[str, ...], name: str, source: str = ""):
         self.con = con
+        self.database = ":memory:"  # or the database file (large datasets, see load_folder)
         self.present = present
         self.name = name
         self.source = source
@@ -160,6 +203,10 @@ class Dataset:
 
     def has(self, *tables: str) -> bool:
         return all(t in self.present for t in tables)
+
+    def close(self) -> None:
+        """Close the database (and remove its file, if it has one)."""
+        _close_and_remove(self.con, self.database)
 
 
 # ---------------------------------------------------------------------- loading
@@ -310,29 +357,72 @@ def _load(con, staged: dict[str, str], name: str, source: str) -> Dataset:
 
 
 def load_folder(path: str | Path, settings: Settings | None = None, memory_limit: str | None = None,
-                temp_directory: str | None = None) -> Dataset:
-    """Load a folder of Parquet files; ContractError or DatasetError when it cannot be."""
+                temp_directory: str | None = None, storage: str = "auto") -> Dataset:
+    """Load a folder of Parquet files; ContractError or DatasetError when it cannot be.
+
+    storage: "memory" (an in-memory database), "file" (a database file in temp_directory or the
+    system's temp folder, removed when the dataset is closed) or "auto" (a file when the dataset
+    would take more than STORAGE_SHARE of DuckDB's memory limit in memory)."""
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise DatasetError("dataset.not_found", path=str(folder))
     files = table_files(folder)
     if "orders" not in files:
         raise ContractError([Problem("orders", None, "missing_table")])
-    con = new_connection(settings, memory_limit, temp_directory)
+    if storage == "auto":
+        storage = storage_for(_parquet_rows(files["orders"]), memory_limit)
+    database = ":memory:"
+    if storage == "file":
+        where = Path(temp_directory or tempfile.gettempdir())
+        where.mkdir(parents=True, exist_ok=True)
+        fd, database = tempfile.mkstemp(prefix="workbench_", suffix=".duckdb", dir=where)
+        os.close(fd)
+        os.unlink(database)  # DuckDB creates the file itself
+    con = new_connection(settings, memory_limit, temp_directory, database)
     staged = {}
-    for tname, paths in files.items():
-        view = f"src_{tname}"
-        try:
-            con.read_parquet([str(p) for p in paths], union_by_name=True).create_view(view)
-        except duckdb.Error as exc:
-            con.close()
-            raise DatasetError("dataset.unreadable", path=", ".join(p.name for p in paths), why=str(exc).splitlines()[0]) from None
-        staged[tname] = view
     try:
-        return _load(con, staged, folder.name, str(folder))
+        for tname, paths in files.items():
+            view = f"src_{tname}"
+            try:
+                con.read_parquet([str(p) for p in paths], union_by_name=True).create_view(view)
+            except duckdb.Error as exc:
+                raise DatasetError("dataset.unreadable", path=", ".join(p.name for p in paths),
+                                   why=str(exc).splitlines()[0]) from None
+            staged[tname] = view
+        ds = _load(con, staged, folder.name, str(folder))
     except Exception:
         con.close()
+        _remove_database(database)
         raise
+    if database != ":memory:":
+        ds.database = database
+        # the file goes with the dataset, whichever way it ends
+        weakref.finalize(ds, _close_and_remove, con, database)
+    return ds
+
+
+def _remove_database(database: str) -> None:
+    if database == ":memory:":
+        return
+    for suffix in ("", ".wal", ".tmp"):
+        try:
+            path = Path(database + suffix)
+            if path.is_dir():
+                for part in path.iterdir():
+                    part.unlink(missing_ok=True)
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _close_and_remove(con, database: str) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
+    _remove_database(database)
 
 
 def load_frames(frames: dict[str, pd.DataFrame], name: str = "frames", settings: Settings | None = None) -> Dataset:

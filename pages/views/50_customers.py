@@ -6,8 +6,9 @@ import streamlit as st
 
 from workbench import export
 from workbench.ui import charts
-from workbench.ui.components import DOWNLOAD_MAX, empty, error, reproduce, seg_label, table, url_date, url_select
-from workbench.ui.state import current_dataset, run, settings, tr
+from workbench.ui.components import (DOWNLOAD_MAX, MAX_SHOWN, empty, error, reproduce, seg_label, table, url_date,
+                                     url_select)
+from workbench.ui.state import current_dataset, deferred, run, settings, tr
 
 s = settings()
 ds, _ = current_dataset()
@@ -23,6 +24,32 @@ def seg_keys(segmentation: str) -> list[str]:
     if segmentation == "cpm":
         return [f"{g}_{a}" for g in GROUPS for a in ("active", "lapsed")]
     return RFM
+
+
+def customer_list(params: dict, segmentation: str, key: str, excel: bool = False) -> None:
+    """An extraction list: its count, its first MAX_SHOWN customers and the downloads of all of them.
+
+    The query returns the preview and the count (matched); the whole list is built only when a
+    download is clicked (a large shop's list has millions of customers)."""
+    def prepare(df: pd.DataFrame) -> pd.DataFrame:
+        df = df.drop(columns=["matched"])
+        df = df.drop(columns=[col for col in df.columns if df[col].isna().all()])
+        df["segment"] = df["segment"].map({k: seg_label(segmentation, k) for k in df["segment"].dropna().unique()})
+        return df
+
+    head = run("extract_customers", {**params, "limit": MAX_SHOWN})
+    matched = int(head["matched"].iloc[0]) if len(head) else 0
+    st.metric(tr("cust.result", n=""), f"{matched:,}")
+    if not matched:
+        empty()
+        return
+    whole = deferred("extract_customers", params)
+    table(prepare(head), "extract_customers", "col_cust", money=("sales",), key=key, total=matched,
+          full=lambda: prepare(whole()))
+    if excel and matched <= DOWNLOAD_MAX:  # table() already said when the list is too long to download here
+        st.download_button(tr("cust.download_excel"), lambda: export.to_excel(prepare(whole()), "customers"),
+                           file_name="extract_customers.xlsx", key=f"{key}_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 st.title(tr("cust.title"))
@@ -144,11 +171,7 @@ else:
         f, t = cell.split("|")
         p = {"segmentation": segmentation, "move_from": f, "move_to": t, "move_from_date": from_date, "move_to_date": to_date}
         try:
-            lst = run("extract_customers", p)
-            lst = lst.drop(columns=[col for col in lst.columns if lst[col].isna().all()])
-            lst["segment"] = lst["segment"].map({k: seg_label(segmentation, k) for k in lst["segment"].dropna().unique()})
-            st.caption(tr("cust.result", n=f"{len(lst):,}"))
-            table(lst, "extract_customers", "col_cust", money=("sales",), key="cust_dl_cell")
+            customer_list(p, segmentation, "cust_dl_cell")
             reproduce("extract_customers", p)
         except Exception as exc:  # noqa: BLE001
             error(exc)
@@ -200,21 +223,10 @@ ex_params = {
     "cancel_reasons": reasons or None, "stopped_only": bool(stopped),
 }
 try:
-    found = run("extract_customers", ex_params)
+    customer_list(ex_params, ex_seg, "cust_dl_extract", excel=True)
 except Exception as exc:  # noqa: BLE001
     error(exc)
     st.stop()
-found = found.drop(columns=[col for col in found.columns if found[col].isna().all()])
-found["segment"] = found["segment"].map({k: seg_label(ex_seg, k) for k in found["segment"].dropna().unique()})
-st.metric(tr("cust.result", n=""), f"{len(found):,}")
-if found.empty:
-    empty()
-else:
-    table(found, "extract_customers", "col_cust", money=("sales",), key="cust_dl_extract")
-    if len(found) <= DOWNLOAD_MAX:  # table() already said when the list is too long to download here
-        st.download_button(tr("cust.download_excel"), lambda: export.to_excel(found, "customers"),
-                           file_name="extract_customers.xlsx", key="cust_dl_xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 reproduce("extract_customers", ex_params)
 
 # --- purchaser profile -------------------------------------------------------------------------

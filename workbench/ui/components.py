@@ -3,20 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from workbench import export
 from workbench.errors import WorkbenchError
+from workbench.limits import DOWNLOAD_MAX, MAX_SHOWN  # noqa: F401 - pages import them from here
 
 from .state import current_dataset, lang, settings, tr
-
-# A browser table never gets more rows than this (the rest stays on the server), and downloads
-# are built only up to DOWNLOAD_MAX rows: beyond that the page points to the command line, which
-# writes any size. Large shops have millions of customers in an extraction list.
-MAX_SHOWN = 1_000
-DOWNLOAD_MAX = 200_000
 
 
 def error(exc: Exception) -> None:
@@ -107,10 +103,13 @@ def labels(df: pd.DataFrame, prefix: str) -> dict[str, str]:
 
 
 def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (), percent: tuple[str, ...] = (),
-          key: str | None = None, ratio: tuple[str, ...] = (), csv: pd.DataFrame | None = None) -> None:
+          key: str | None = None, ratio: tuple[str, ...] = (), csv: pd.DataFrame | None = None,
+          total: int | None = None, full: Callable[[], pd.DataFrame] | None = None) -> None:
     """A table with labelled columns, yen formatting, and a CSV download of the plain numbers.
 
     csv: what the download holds when the shown frame carries formatted text (default: df itself).
+    total, full: when df is only the first rows of a long list (a query's preview), the list's
+    length and a function that builds the whole list for the download (called when clicked).
 
     money: yen columns; percent: values already in percent (12.5 → 12.5%); ratio: fractions (0.125 → 12.5%).
     """
@@ -136,20 +135,23 @@ def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (),
     shown = shown.head(MAX_SHOWN)
     st.dataframe(shown, column_config={c: v for c, v in config.items() if c in shown.columns}, hide_index=True,
                  width="stretch")
-    if len(df) > MAX_SHOWN:
-        st.caption(tr("common.capped", shown=f"{len(shown):,}", total=f"{len(df):,}"))
-    full = df if csv is None else csv
-    if downloadable(full):
+    rows = len(df) if total is None else total
+    if rows > len(shown):
+        st.caption(tr("common.capped", shown=f"{len(shown):,}", total=f"{rows:,}"))
+    if downloadable(rows):
+        def whole() -> pd.DataFrame:
+            return full() if full is not None else df if csv is None else csv
+
         # built when clicked (in its own thread), not on every rerun
-        st.download_button(tr("common.download_csv"), lambda: export.to_csv_excel(full), file_name=f"{name}.csv",
+        st.download_button(tr("common.download_csv"), lambda: export.to_csv_excel(whole()), file_name=f"{name}.csv",
                            mime="text/csv", key=key or f"dl_{name}")
 
 
-def downloadable(df: pd.DataFrame) -> bool:
-    """True when a download of `df` may be built in the page; else say to use the command line."""
-    if len(df) <= DOWNLOAD_MAX:
+def downloadable(rows: int) -> bool:
+    """True when a download of `rows` rows may be built in the page; else say to use the command line."""
+    if rows <= DOWNLOAD_MAX:
         return True
-    st.caption(tr("common.too_big_to_download", total=f"{len(df):,}", limit=f"{DOWNLOAD_MAX:,}"))
+    st.caption(tr("common.too_big_to_download", total=f"{rows:,}", limit=f"{DOWNLOAD_MAX:,}"))
     return False
 
 

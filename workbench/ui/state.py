@@ -85,3 +85,12 @@ def run(name: str, params: dict | None = None) -> pd.DataFrame:
     ds, key = current_dataset()
     items = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items()))
     return _cached_run(ds, key, name, items, settings())
+
+
+def deferred(name: str, params: dict | None = None):
+    """A function that runs the query later, e.g. when a download is clicked: the dataset and
+    settings are taken now, so it needs no page run (and nothing is cached: a whole list is big)."""
+    ds, _ = current_dataset()
+    s = settings()
+    params = dict(params or {})
+    return lambda: ds.run(name, params, s)
