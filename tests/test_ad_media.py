@@ -380,3 +380,107 @@ def test_page_filters(tmp_path):
     at.selectbox(key="ad_code").set_value("dw").run()
     hourly = next(d.value for d in at.dataframe if "hour" in d.value.columns)
     assert set(hourly.ad_code) == {"dw"} and hourly.orders.sum() == 4  # m1 n1 n2 o1
+
+
+def trial_paths() -> dict[str, pd.DataFrame]:
+    """The paths trial_fact takes besides the common one (a first order that is a trial).
+
+    U: trial u1 (04-01, tw), trial u2 (04-05), main u3 (04-20): the first trial is u1 and its
+       upgrade u3, found past the second trial (19 days).
+    V: main v1 (03-01, dw), trial v2 (04-02, tw), trial v3 (04-03), main v4 (04-30, subscription):
+       the first trial is v2 (ordinal 2, the customer's first order was not a trial), its upgrade
+       v4 (28 days). V is also a 1-step customer of dw, in March.
+    W: trial w1 (04-10) only: no upgrade.  X: trial x1 (04-10), x2 (04-11) holds an excluded
+       product (not a purchase), main x3 (04-15): upgraded by x3 (5 days).  Y: main only.
+    """
+    d = "delivered"
+    orders = [
+        ("u1", "U", "2024-04-01 10:00", 1000, d, "normal", "tw"), ("u2", "U", "2024-04-05 10:00", 1000, d, "normal", "tw"),
+        ("u3", "U", "2024-04-20 10:00", 5000, d, "normal", None),
+        ("v1", "V", "2024-03-01 10:00", 5000, d, "normal", "dw"), ("v2", "V", "2024-04-02 10:00", 1000, d, "normal", "tw"),
+        ("v3", "V", "2024-04-03 10:00", 1000, d, "normal", "tw"),
+        ("v4", "V", "2024-04-30 10:00", 4000, d, "subscription", None),
+        ("w1", "W", "2024-04-10 10:00", 1000, d, "normal", "tw"),
+        ("x1", "X", "2024-04-10 11:00", 1000, d, "normal", "tw"), ("x2", "X", "2024-04-11 11:00", 5000, d, "normal", None),
+        ("x3", "X", "2024-04-15 11:00", 5000, d, "normal", None),
+        ("y1", "Y", "2024-04-01 12:00", 5000, d, "normal", "dw"),
+    ]
+    product_of = {"u1": "T1", "u2": "T1", "u3": "M1", "v1": "M1", "v2": "T1", "v3": "T1", "v4": "M1", "w1": "T1",
+                  "x1": "T1", "x2": "MX", "x3": "M1", "y1": "M1"}
+    amounts = {o[0]: o[3] for o in orders}
+    return {
+        "orders": testdata.frame("orders", orders, ORDER_COLS),
+        "order_items": testdata.frame("order_items", [(o, p, 1, None, amounts[o]) for o, p in product_of.items()],
+                                      ["order_id", "product_id", "quantity", "unit_price", "line_amount"]),
+        "products": testdata.frame("products", [
+            ("T1", "お試し", 1000, "trial", False), ("M1", "本品", 5000, "main", False),
+            ("MX", "社販セット", 5000, "main", True),
+        ], ["product_id", "product_name", "list_price", "product_role", "excluded"]),
+        "ad_media": testdata.frame("ad_media", [
+            ("tw", "リスティング広告", "web", "two_step", "M1"), ("dw", "Web本品LP", "web", "one_step", "M1"),
+        ], ["ad_code", "media_name", "media_type", "step", "landing_product_id"]),
+    }
+
+
+def test_trial_fact_finds_first_trials_and_upgrades_past_other_orders():
+    ds = dataset.load_frames(trial_paths())
+    cur = ds.cursor(Settings())
+    rows = cur.execute("select customer_id, purchase_ordinal, ad_code, order_date, upgrade_kind, upgrade_date "
+                       "from trial_fact order by customer_id").fetchall()
+    assert rows == [
+        ("U", 1, "tw", dt.date(2024, 4, 1), "normal", dt.date(2024, 4, 20)),
+        ("V", 2, "tw", dt.date(2024, 4, 2), "subscription", dt.date(2024, 4, 30)),
+        ("W", 1, "tw", dt.date(2024, 4, 10), None, None),
+        ("X", 1, "tw", dt.date(2024, 4, 10), "normal", dt.date(2024, 4, 15)),
+    ]
+    tw = by(ds.run("ad_media_summary", APRIL), "ad_code")["tw"]
+    assert (tw["trial_orders"], tw["trial_customers"], tw["upgrades"], tw["upgrades_subscription"]) == (6, 4, 3, 1)
+    # within 20 days: U (19) and X (5), not V (28)
+    tw20 = by(ds.run("ad_media_summary", {**APRIL, "upgrade_window_days": 20}), "ad_code")["tw"]
+    assert (tw20["upgrades"], tw20["upgrades_subscription"]) == (2, 0)
+    # sales in April of the customers tw acquired: U 7,000, V 6,000 (not v1 in March), W 1,000,
+    # X 6,000 (not x2, which holds an excluded product); dw acquired Y (V's 1-step order is in March)
+    dw = by(ds.run("ad_media_summary", APRIL), "ad_code")["dw"]
+    assert (tw["sales"], dw["sales"], dw["direct_orders"]) == (20000, 5000, 1)
+
+
+PLAIN_SALES = """
+with period_orders as (
+    select * from order_fact
+    where ($start is null or order_date >= cast($start as date)) and ($end is null or order_date <= cast($end as date))
+),
+acquired_codes as (
+    select customer_id, ad_code from trial_fact
+    where ad_code is not null
+      and ($start is null or order_date >= cast($start as date)) and ($end is null or order_date <= cast($end as date))
+    union all
+    select customer_id, ad_code from period_orders where purchase_ordinal = 1 and not is_trial and ad_code is not null
+),
+acquired as (
+    select distinct case $g when 'ad_code' then a.ad_code when 'media_name' then m.media_name else m.media_type end as gkey,
+        a.customer_id
+    from acquired_codes a left join ad_media m on m.ad_code = a.ad_code
+)
+select a.gkey, sum(o.amount) from acquired a
+join period_orders o on o.customer_id = a.customer_id and o.customer_level
+group by a.gkey
+"""
+
+
+@pytest.mark.parametrize("group_by", ["ad_code", "media_name", "media_type"])
+def test_sales_of_acquired_customers_follow_the_plain_definition(golden, sample_ds, group_by):
+    """ad_media_summary adds a 1-step customer's sales from customer_fact and looks up only trial
+    customers who ordered again; the plain definition (each acquired customer once per group, their
+    customer-level orders in the period) must give the same numbers, for any period."""
+    for ds in (golden, sample_ds, dataset.load_frames(trial_paths())):
+        as_of = ds.as_of(Settings())
+        periods = [(None, None), ("2024-04-01", "2024-04-30"), (None, "2024-04-15"), ("2024-04-05", None),
+                   ((as_of - dt.timedelta(days=364)).isoformat(), as_of.isoformat()),
+                   ((as_of - dt.timedelta(days=500)).isoformat(), (as_of - dt.timedelta(days=100)).isoformat())]
+        for start, end in periods:
+            got = ds.run("ad_media_summary", {"start": start, "end": end, "group_by": group_by})
+            cur = ds.cursor(Settings())
+            plain = dict(cur.execute(PLAIN_SALES, {"start": start, "end": end, "g": group_by}).fetchall())
+            for r in got.to_dict("records"):
+                key = None if pd.isna(r[group_by]) else r[group_by]  # a code without media: no group name
+                assert r["sales"] == pytest.approx(plain.get(key, 0)), (ds.name, start, end, key)

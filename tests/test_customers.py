@@ -295,3 +295,90 @@ def test_excluded_product_orders_stay_out_of_snapshots():
     monthly = ds.run("customer_cpm_monthly")
     assert monthly.groupby("month_end")["customers"].sum().max() == 1
     assert set(ds.run("extract_customers")["customer_id"]) == {"Y"}
+
+
+def tied_shop(seed: int) -> dict[str, pd.DataFrame]:
+    """Customers whose values tie in long runs (amounts from a small set), some sold below cost
+    (negative gross profit): the cases where ranking runs instead of customers could go wrong."""
+    import random
+
+    rnd = random.Random(seed)
+    orders, items = [], []
+    for c in range(300):
+        for k in range(rnd.choice([1, 1, 2, 3])):
+            oid = f"o{c:03d}{k}"
+            amount = rnd.choice([1000, 2000, 2000, 3000])
+            orders.append((oid, f"C{c:03d}", f"2024-0{k + 1}-{rnd.randint(10, 28)} 10:00", amount, "delivered"))
+            items.append((oid, rnd.choice(["P1", "P1", "P2"]), rnd.choice([1, 2]), None, amount))
+    return {
+        "orders": testdata.orders(orders),
+        "order_items": testdata.frame("order_items", items, ["order_id", "product_id", "quantity", "unit_price",
+                                                             "line_amount"]),
+        "products": testdata.frame("products", [("P1", 300, "main"), ("P2", 4000, "main")],
+                                   ["product_id", "unit_cost", "product_role"]),
+    }
+
+
+def plain_ranking(values: pd.DataFrame, cutoffs: list[float]) -> pd.DataFrame:
+    """Customers sorted by value (desc), customer_id; A while the share before them is below the
+    first cut-off, B below the second (the metric book's definition, one customer at a time)."""
+    import numpy as np
+
+    df = values.sort_values(["value", "customer_id"], ascending=[False, True]).reset_index(drop=True)
+    total = df["value"].sum()
+    before = df["value"].cumsum() - df["value"]
+    share_before = before / total if total else before * 0
+    df["position"] = np.arange(1, len(df) + 1)
+    df["customer_share"] = df["position"] / len(df)
+    df["cumulative_share"] = df["value"].cumsum() / total if total else 0.0
+    df["rank"] = np.where(share_before < cutoffs[0], "A", np.where(share_before < cutoffs[1], "B", "C"))
+    return df
+
+
+@pytest.mark.parametrize("measure", ["sales", "gross_profit", "items"])
+@pytest.mark.parametrize("cutoffs", [[0.7, 0.9], [0.5, 0.95], [0.31, 0.62]])
+def test_abc_runs_match_ranking_customer_by_customer(measure, cutoffs):
+    ds = dataset.load_frames(tied_shop(seed=len(measure) * 7 + int(cutoffs[0] * 100)))
+    s = Settings()
+    params = {"measure": measure, "cutoffs": cutoffs}
+    full = ds.run("customer_abc_curve", params, s)
+    sales = ds.cursor(s).execute("select customer_id, sales from customer_fact").df()
+    want = plain_ranking(full[["customer_id", "value"]], cutoffs)
+    assert full["value"].duplicated().sum() > len(full) / 2  # long runs of equal values
+    assert full["customer_id"].tolist() == want["customer_id"].tolist()
+    assert full["rank"].tolist() == want["rank"].tolist()
+    assert full["cumulative_share"].tolist() == pytest.approx(want["cumulative_share"].tolist())
+    assert full["customer_share"].tolist() == pytest.approx(want["customer_share"].tolist())
+    # the rank totals
+    abc = ds.run("customer_abc", params, s).set_index("rank")
+    merged = want.merge(sales, on="customer_id")
+    for rank in "ABC":
+        part = merged[merged["rank"] == rank]
+        assert abc.loc[rank, "customers"] == len(part)
+        assert abc.loc[rank, "sales"] == pytest.approx(part["sales"].sum())
+        assert abc.loc[rank, "value"] == pytest.approx(part["value"].sum())
+    # a chart's points: the first, the last, every k-th and the last of each stretch of a rank
+    for points in (5, 13, 40):
+        thin = ds.run("customer_abc_curve", {**params, "points": points}, s)
+        step = max(1, -(-len(want) // points))
+        keep = (want["position"] == 1) | (want["position"] == len(want)) | (want["position"] % step == 0) | (
+            want["rank"] != want["rank"].shift(-1))
+        expected = want[keep]
+        assert thin["position"].tolist() == expected["position"].tolist(), points
+        assert thin["customer_id"].tolist() == expected["customer_id"].tolist()
+        assert thin["rank"].tolist() == expected["rank"].tolist()
+
+
+def test_extraction_preview_is_the_head_of_the_list_with_its_length(sample_ds):
+    """limit gives the list's first customers (highest sales first) and matched the whole list's
+    length, with and without a filter on the profile and for a movement cell."""
+    for params in ({}, {"segmentation": "classes", "segments": ["steady", "steady_dormant"]},
+                   {"mail_optin": True, "min_orders": 2}, {"min_recency": 90, "stopped_only": True},
+                   {"segmentation": "cpm", "move_from": "none", "move_to": "first_active"}):
+        whole = sample_ds.run("extract_customers", params, settings=S)
+        assert (whole["matched"] == len(whole)).all()
+        for limit in (1, 7, len(whole) + 5):
+            head = sample_ds.run("extract_customers", {**params, "limit": limit}, settings=S)
+            assert head["customer_id"].tolist() == whole["customer_id"].head(limit).tolist(), (params, limit)
+            assert (head["matched"] == len(whole)).all()
+        assert len(whole) > 1, params

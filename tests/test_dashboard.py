@@ -309,3 +309,29 @@ def test_tiles_of_other_pages_light_up_when_their_queries_exist(monkeypatch):
     assert not at.exception
     peak = [m for m in at.metric if m.label.endswith("delivery with the most churn")]
     assert peak and peak[0].value == "Delivery 2"  # slide 15: 離脱 4 at the 2nd delivery
+
+
+def test_first_delivery_ties_ranges_and_excluded_first_deliveries():
+    """A contract's first delivery is its earliest counted order by (ordered_at, order_id), whether
+    or not it is in the range or customer-level: T's two deliveries at the same moment (t1a first),
+    U's first delivery in April (so May's is a later one), V's first delivery holds the excluded P9
+    (not customer-level, but still the first: V's second is a later one)."""
+    cols = ["order_id", "customer_id", "ordered_at", "total_amount", "status", "order_kind", "subscription_id"]
+    rows = [
+        ("t1b", "T", "2024-05-15 10:00", 3000, "delivered", "subscription", "S4"),
+        ("t1a", "T", "2024-05-15 10:00", 3000, "delivered", "subscription", "S4"),
+        ("u1", "U", "2024-04-20 10:00", 3000, "delivered", "subscription", "S5"),
+        ("u2", "U", "2024-05-20 10:00", 3000, "delivered", "subscription", "S5"),
+        ("v1", "V", "2024-05-01 10:00", 3000, "delivered", "subscription", "S6"),
+        ("v2", "V", "2024-05-25 10:00", 3000, "delivered", "subscription", "S6"),
+    ]
+    items = [("v1", "P9", 1, 3000, 3000), ("t1a", "P1", 1, 3000, 3000)]
+    ds = dataset.load_frames({"orders": testdata.orders(rows, cols),
+                              "order_items": testdata.frame("order_items", items, ITEM_COLS),
+                              "products": testdata.frame("products", PRODUCTS, PRODUCT_COLS)})
+    may = ds.run("order_mix", {"grain": "month", "start": "2024-05-01"})
+    got = {r["order_type"]: r["orders"] for r in may.to_dict("records")}
+    # t1a: T's 1st order and S4's first delivery; t1b, u2 and v2: later deliveries (v1 is not customer-level)
+    assert got == {"normal_new": 0, "normal_repeat": 0, "sub_first_new": 1, "sub_first_repeat": 0, "sub_later": 3}
+    day = ds.run("order_mix", {"grain": "day", "start": "2024-05-15", "end": "2024-05-15"})
+    assert day["orders"].tolist() == [0, 0, 1, 0, 1]

@@ -203,3 +203,24 @@ def test_scorecard_reuses_the_retention_and_ad_definitions(sample_dir):
     ads = shop.run("ad_media_summary")
     assert ads.trial_customers.sum() > 100
     assert card["upgrade_rate"] == pytest.approx(100 * ads.upgrades.sum() / ads.trial_customers.sum())
+
+
+def test_cohort_sales_leave_out_orders_with_excluded_products():
+    """Cohort LTV and 限界CPO/ROAS are customer-level (seed 000: retention and acquisition figures
+    leave out 抽出対象除外 purchases): A's a2 holds the excluded product PX, so January's cohort
+    has A's a1 1,000 and B's b1 2,000, and A is active in March only through a3."""
+    rows = [("a1", "A", "2024-01-10 10:00", 1000, "delivered"), ("a2", "A", "2024-02-20 10:00", 9000, "delivered"),
+            ("a3", "A", "2024-03-05 10:00", 700, "delivered"), ("b1", "B", "2024-01-15 10:00", 2000, "delivered")]
+    frames = {
+        "orders": testdata.orders(rows),
+        "order_items": testdata.frame("order_items", [("a2", "PX", 1, 9000, 9000), ("a1", "P1", 1, 1000, 1000)],
+                                      ["order_id", "product_id", "quantity", "unit_price", "line_amount"]),
+        "products": testdata.frame("products", [("PX", True), ("P1", False)], ["product_id", "excluded"]),
+    }
+    ds = dataset.load_frames(frames)
+    c = ds.run("cohort_ltv", {}, AS_OF).set_index("months_since_first")
+    assert c["sales"].tolist() == [3000, 0, 700]
+    assert c["active_customers"].tolist() == [2, 0, 1]
+    assert c["cumulative_sales_per_customer"].tolist() == [1500, 1500, 1850]
+    r = ds.run("ltv_roas", {"ltv_months": 3}, AS_OF).iloc[0]
+    assert (r["cohort_customers"], r["ltv_to_date"], r["orders_per_customer"]) == (2, 1850, 1.5)

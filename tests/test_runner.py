@@ -72,3 +72,17 @@ def test_injection_text_is_bound_not_spliced():
     with pytest.raises(QueryError):
         ds.run("new_repeat_mix", {"grain": "month'); drop table orders; --"})
     assert ds.row_counts["orders"] == ds.con.execute("select count(*) from orders").fetchone()[0]
+
+
+def test_a_fact_may_be_built_as_a_view(tmp_path):
+    d = write(tmp_path, "v", "-- v: a view\n-- build: view\n-- columns: x\nselect 1 as x\n")
+    assert runner.get_query("v", d).build == "view"
+    d = write(tmp_path, "t", "-- t: a table\n-- columns: x\nselect 1 as x\n")
+    assert runner.get_query("t", d).build == "table"
+    bad = write(tmp_path, "w", "-- w: bad\n-- build: index\n-- columns: x\nselect 1 as x\n")
+    with pytest.raises(QueryError):
+        runner.get_query("w", bad)
+    with_params = write(tmp_path, "p", "-- p: a view\n-- build: view\n-- param n int = 1: n\n-- columns: x\n"
+                                       "select $n as x\n")
+    with pytest.raises(QueryError):
+        runner.get_query("p", with_params)

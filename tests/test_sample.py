@@ -229,3 +229,19 @@ def test_frames_load_as_pandas_types():
     orders = generate(N, seed=SEED)["orders"]
     assert str(orders["ordered_at"].dtype) == "datetime64[us]"
     assert orders["subscription_seq"].dtype == pd.Int64Dtype()
+
+
+def test_a_database_file_gives_the_same_numbers_and_goes_with_the_dataset(sample_dir, sample_ds, tmp_path):
+    """Large datasets go to a database file (load_folder storage): the same queries, the same results,
+    and the file is removed when the dataset is closed."""
+    from workbench.dataset import load_folder, storage_for
+    from workbench.settings import Settings
+
+    on_disk = load_folder(sample_dir, storage="file", temp_directory=str(tmp_path))
+    assert on_disk.database != ":memory:" and Path(on_disk.database).is_file()
+    for name in ("sales_summary", "new_repeat_mix", "cohort_ltv", "ad_media_summary", "customer_abc"):
+        a, b = on_disk.run(name, {}, Settings()), sample_ds.run(name, {}, Settings())
+        pd.testing.assert_frame_equal(a, b, check_exact=False)
+    on_disk.close()
+    assert not list(tmp_path.glob("workbench_*"))
+    assert storage_for(1_000, "1GB") == "memory" and storage_for(100_000_000, "14GB") == "file"
