@@ -115,3 +115,22 @@ def test_sample_is_deterministic(tmp_path):
 def test_argparse_usage_error_exit_2():
     assert cli("query", "new_repeat_mix").returncode == 2  # no --data
     assert cli("frobnicate").returncode == 2
+
+
+def test_query_streams_a_list_in_batches_with_the_same_text(golden_dir):
+    """The command line writes a query's result a batch at a time (an extraction list of millions
+    of customers never sits in memory whole): the same CSV and JSON as for the result in one frame."""
+    import io
+
+    from workbench import dataset, export
+
+    ds = dataset.load_folder(golden_dir)
+    for name in ("new_repeat_mix", "extract_customers", "customer_abc_curve"):
+        df = ds.run(name)
+        for batch_rows in (1, 2, 100_000):
+            csv, js = io.StringIO(), io.StringIO()
+            assert export.write_csv(ds.stream(name, batch_rows=batch_rows), csv) == len(df)
+            export.write_json(ds.stream(name, batch_rows=batch_rows), js)
+            assert csv.getvalue() == export.to_csv(df) and js.getvalue() == export.to_json(df), (name, batch_rows)
+    r = cli("query", "extract_customers", "--data", golden_dir, "--format", "json")
+    assert json.loads(r.stdout) == json.loads(export.to_json(ds.run("extract_customers")))

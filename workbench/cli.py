@@ -93,8 +93,13 @@ def cmd_query(args) -> int:
     settings = _settings(args)
     runner.bind(spec, params, settings)  # parameter errors before the (slower) load
     ds = load_folder(args.data, settings)
-    df = ds.run(spec.name, params, settings)
-    sys.stdout.write(export.to_json(df) + "\n" if args.format == "json" else export.to_csv(df))
+    # streamed: an extraction list of millions of customers is written a batch at a time
+    batches = ds.stream(spec.name, params, settings)
+    if args.format == "json":
+        export.write_json(batches, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        export.write_csv(batches, sys.stdout)
     return 0
 
 

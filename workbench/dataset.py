@@ -201,6 +201,19 @@ class Dataset:
         finally:
             cur.close()
 
+    def stream(self, name: str, params: dict | None = None, settings: Settings | None = None,
+               batch_rows: int = 100_000):
+        """Run query `name` and yield its result in frames of at most batch_rows rows."""
+        settings = settings or Settings()
+        settings = settings.replace(as_of=self.as_of(settings))
+        spec = runner.get_query(name)
+        bound = runner.bind(spec, params, settings)
+        cur = self.cursor(settings)
+        try:
+            yield from runner.stream_sql(cur, spec, bound, batch_rows)
+        finally:
+            cur.close()
+
     def has(self, *tables: str) -> bool:
         return all(t in self.present for t in tables)
 
@@ -375,7 +388,8 @@ def load_folder(path: str | Path, settings: Settings | None = None, memory_limit
     if storage == "file":
         where = Path(temp_directory or tempfile.gettempdir())
         where.mkdir(parents=True, exist_ok=True)
-        fd, database = tempfile.mkstemp(prefix="workbench_", suffix=".duckdb", dir=where)
+        _remove_stale_databases(where)
+        fd, database = tempfile.mkstemp(prefix=f"workbench_{os.getpid()}_", suffix=".duckdb", dir=where)
         os.close(fd)
         os.unlink(database)  # DuckDB creates the file itself
     con = new_connection(settings, memory_limit, temp_directory, database)
@@ -399,6 +413,28 @@ def load_folder(path: str | Path, settings: Settings | None = None, memory_limit
         # the file goes with the dataset, whichever way it ends
         weakref.finalize(ds, _close_and_remove, con, database)
     return ds
+
+
+def _remove_stale_databases(folder: Path) -> None:
+    """Database files (and DuckDB's spill files) left by processes that are gone (killed, crashed)."""
+    for path in list(folder.glob("workbench_*_*.duckdb")) + list(folder.glob("duckdb_temp_*_*")):
+        pid = path.name.split("_")[2] if path.name.startswith("duckdb_temp_") else path.name.split("_")[1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)  # still running: not ours to remove
+            continue
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        if path.suffix == ".duckdb":
+            _remove_database(str(path))
+        else:
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 def _remove_database(database: str) -> None:

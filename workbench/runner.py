@@ -206,6 +206,23 @@ def run_sql(cursor, spec: QuerySpec, params: dict) -> pd.DataFrame:
     return normalise(df)
 
 
+def stream_sql(cursor, spec: QuerySpec, params: dict, batch_rows: int = 100_000):
+    """Execute a bound query and yield its result as frames of at most batch_rows rows (a list of
+    millions of customers never has to fit in memory at once); at least one frame, maybe empty."""
+    import pyarrow as pa
+
+    reader = cursor.sql(spec.sql, params=params).to_arrow_reader(batch_rows)
+    if list(reader.schema.names) != list(spec.columns):
+        raise QueryError("query.bad_columns", name=spec.name, want=", ".join(spec.columns),
+                         got=", ".join(reader.schema.names))
+    empty = True
+    for batch in reader:
+        empty = False
+        yield normalise(to_frame(pa.Table.from_batches([batch])))
+    if empty:
+        yield normalise(to_frame(reader.schema.empty_table()))
+
+
 def to_frame(table) -> pd.DataFrame:
     """A query result (Arrow) as a DataFrame: through Arrow, a million-row result with text
     columns converts in a fraction of DuckDB's own `.df()` time. Dates become datetime64 and
