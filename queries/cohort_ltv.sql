@@ -68,7 +68,7 @@ cohorts as (
     -- months a cohort can show run from its earliest first month to the as-of month, capped at
     -- the horizon
     select cohort,
-        sum(first_orders) as cohort_customers,
+        cast(sum(first_orders) as bigint) as cohort_customers,
         least(cast($horizon_months as integer),
               (year(cast($as_of as date)) - year(min(earliest_first))) * 12
               + month(cast($as_of as date)) - month(min(earliest_first))) as max_month

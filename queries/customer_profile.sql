@@ -3,10 +3,12 @@
 -- param m_bins text[] = @rfm_monetary_bins: lifetime-sales (yen) cut-offs of the amount bands
 -- columns: dimension, band, pos, customers, sales
 with base as (
-    select c.customer_id, c.sales, p.gender, p.prefecture, p.member_tier,
+    -- each customer's bands; the age on the as-of day from the date's numbers, not its text
+    select c.sales, p.gender, p.prefecture, p.member_tier,
         case when p.birth_date is not null
-            then cast(floor(date_diff('year', p.birth_date, cast($as_of as date))
-                 - case when strftime(p.birth_date, '%m%d') > strftime(cast($as_of as date), '%m%d') then 1 else 0 end) as int)
+            then year(cast($as_of as date)) - year(p.birth_date)
+                 - case when month(p.birth_date) * 100 + day(p.birth_date)
+                             > month(cast($as_of as date)) * 100 + day(cast($as_of as date)) then 1 else 0 end
         end as age
     from customer_fact c
     left join customers p on p.customer_id = c.customer_id
@@ -17,31 +19,43 @@ bins as (
         cast($m_bins[4] as int) as b4
 ),
 
+profiles as (
+    -- one pass over the customers: every combination of the five bands (a few thousand rows)
+    select gender, prefecture, member_tier,
+        case when age < 20 then '<20' when age >= 70 then '70+' else cast(age // 10 * 10 as varchar) || 's' end
+            as age_band,
+        cast(least(greatest(age // 10, 1), 7) as integer) as age_pos,
+        (sales >= b1)::int + (sales >= b2)::int + (sales >= b3)::int + (sales >= b4)::int as amount_pos,
+        count(*) as customers,
+        sum(sales) as sales
+    from base, bins
+    group by all
+),
+
 long as (
-    select 'gender' as dimension, gender as band, 0 as pos, sales from base where gender is not null
+    select 'gender' as dimension, gender as band, 0 as pos, customers, sales from profiles where gender is not null
     union all
-    select 'age_band', case when age < 20 then '<20' when age >= 70 then '70+' else cast(age // 10 * 10 as varchar) || 's' end,
-        least(greatest(age // 10, 1), 7), sales from base where age is not null
+    select 'age_band', age_band, age_pos, customers, sales from profiles where age_band is not null
     union all
-    select 'prefecture', prefecture, 0, sales from base where prefecture is not null
+    select 'prefecture', prefecture, 0, customers, sales from profiles where prefecture is not null
     union all
-    select 'member_tier', member_tier, 0, sales from base where member_tier is not null
+    select 'member_tier', member_tier, 0, customers, sales from profiles where member_tier is not null
     union all
     select 'amount_band',
-        case when sales < b1 then '< ¥' || format('{:,}', b1)
-             when sales < b2 then '¥' || format('{:,}', b1) || '–'
-             when sales < b3 then '¥' || format('{:,}', b2) || '–'
-             when sales < b4 then '¥' || format('{:,}', b3) || '–'
-             else '¥' || format('{:,}', b4) || '–' end,
-        (sales >= b1)::int + (sales >= b2)::int + (sales >= b3)::int + (sales >= b4)::int, sales
-    from base, bins
+        case amount_pos when 0 then '< ¥' || format('{:,}', b1)
+                        when 1 then '¥' || format('{:,}', b1) || '–'
+                        when 2 then '¥' || format('{:,}', b2) || '–'
+                        when 3 then '¥' || format('{:,}', b3) || '–'
+                        else '¥' || format('{:,}', b4) || '–' end,
+        cast(amount_pos as integer), customers, sales
+    from profiles, bins
 ),
 
 final as (
-    select dimension, band, min(pos) as pos, count(*) as customers, sum(sales) as sales
+    select dimension, band, min(pos) as pos, cast(sum(customers) as bigint) as customers, sum(sales) as sales
     from long
     group by dimension, band
-    order by dimension, min(pos), count(*) desc, band
+    order by dimension, min(pos), sum(customers) desc, band
 )
 
 select * from final

@@ -53,7 +53,7 @@ moved as (
 
 typed as (
     -- orders and sales per period and kind: a handful of rows, so the grid below is cheap
-    select period, order_type, sum(n) as orders, sum(amount) as sales
+    select period, order_type, cast(sum(n) as bigint) as orders, sum(amount) as sales
     from (
         select period, order_type, n, amount from typed_orders
         union all

@@ -74,12 +74,12 @@ days as (
 measured as (
     select
         sp.pos, sp.which,
-        coalesce(sum(d.orders), 0) as orders,
+        cast(coalesce(sum(d.orders), 0) as bigint) as orders,
         coalesce(sum(d.sales), 0) as sales,
-        coalesce(sum(d.new_customers), 0) as new_customers,
-        coalesce(sum(d.level_orders) filter (where d.prev_date is null or d.prev_date < sp.s), 0)
+        cast(coalesce(sum(d.new_customers), 0) as bigint) as new_customers,
+        cast(coalesce(sum(d.level_orders) filter (where d.prev_date is null or d.prev_date < sp.s), 0) as bigint)
             as customer_level_buyers,
-        coalesce(sum(d.excluded_orders), 0) as excluded_orders
+        cast(coalesce(sum(d.excluded_orders), 0) as bigint) as excluded_orders
     from spans sp
     left join days d on d.order_date between sp.s and sp.e
     group by sp.pos, sp.which

@@ -74,15 +74,15 @@ def test_injection_text_is_bound_not_spliced():
     assert ds.row_counts["orders"] == ds.con.execute("select count(*) from orders").fetchone()[0]
 
 
-def test_a_fact_may_be_built_as_a_view(tmp_path):
-    d = write(tmp_path, "v", "-- v: a view\n-- build: view\n-- columns: x\nselect 1 as x\n")
-    assert runner.get_query("v", d).build == "view"
+def test_a_fact_may_be_an_update_of_an_earlier_one(tmp_path):
+    d = write(tmp_path, "v", "-- v: an update\n-- build: update\n-- columns: x\nupdate t set x = 1\n")
+    assert runner.get_query("v", d).build == "update"
     d = write(tmp_path, "t", "-- t: a table\n-- columns: x\nselect 1 as x\n")
     assert runner.get_query("t", d).build == "table"
     bad = write(tmp_path, "w", "-- w: bad\n-- build: index\n-- columns: x\nselect 1 as x\n")
     with pytest.raises(QueryError):
         runner.get_query("w", bad)
-    with_params = write(tmp_path, "p", "-- p: a view\n-- build: view\n-- param n int = 1: n\n-- columns: x\n"
-                                       "select $n as x\n")
+    with_params = write(tmp_path, "p", "-- p: an update\n-- build: update\n-- param n int = 1: n\n-- columns: x\n"
+                                       "update t set x = $n\n")
     with pytest.raises(QueryError):
         runner.get_query("p", with_params)

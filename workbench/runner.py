@@ -6,7 +6,7 @@ Header format (the comment block at the top of `queries/NAME.sql`):
     -- param NAME TYPE = DEFAULT {choice|choice}: what it means
     -- columns: col1, col2,
     --   col3, ...
-    -- build: view            (derived facts only: a view instead of a table, see dataset.py)
+    -- build: update          (derived facts only: corrects an earlier fact in place; see dataset.py)
 
 TYPE is text, int, float, date, bool, text[] or float[] (lists: comma-separated on the command line). DEFAULT is a literal ('text', 12, 1.5, true,
 null) or @setting, taken from the settings. {a|b} lists the allowed values (a whitelist).
@@ -54,7 +54,7 @@ class QuerySpec:
     columns: tuple[str, ...]
     sql: str
     path: Path
-    build: str = "table"  # facts: "table" (built once per load) or "view"
+    build: str = "table"  # facts: "table" (built once per load) or "update" (of an earlier fact)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -86,8 +86,9 @@ def parse(path: Path) -> QuerySpec:
         if line.startswith("-- build:"):
             in_columns = False
             build = line.split(":", 1)[1].strip()
-            if build not in ("table", "view"):
-                raise QueryError("query.bad_header", name=path.stem, why=f"build must be table or view, not {build!r}")
+            if build not in ("table", "update"):
+                raise QueryError("query.bad_header", name=path.stem,
+                                 why=f"build must be table or update, not {build!r}")
         elif line.startswith("-- param"):
             in_columns = False
             pm = _PARAM.match(line)
@@ -110,8 +111,8 @@ def parse(path: Path) -> QuerySpec:
                          why=f"declared {sorted(declared)} but the SQL uses {sorted(used)}")
     if not columns:
         raise QueryError("query.bad_header", name=path.stem, why="no '-- columns:' line")
-    if build == "view" and params:
-        raise QueryError("query.bad_header", name=path.stem, why="a view takes no parameters")
+    if build != "table" and params:
+        raise QueryError("query.bad_header", name=path.stem, why=f"a {build} takes no parameters")
     return QuerySpec(path.stem, m["doc"].strip(), tuple(params), tuple(columns), sql, path, build)
 
 

@@ -23,7 +23,8 @@
 -- Plan (10M orders, 2 cores): every pass over the wide order rows costs 1.5–2.5 s, so the wide
 -- rows are read twice and joined once; the work in between runs on narrow rows keyed by the
 -- orders table's rowid (a DuckDB row number: an integer join instead of a second join on the
--- text order_id; the portable form joins on order_id).
+-- text order_id; the portable form joins on order_id). A customer's orders at the same moment
+-- are put in order_id order by order_fact_ties, which runs next.
 with product_keys as (
     -- every product on an order line (a handful to thousands of rows), with what each of its lines
     -- adds to the order's role_lines and lead_key below, worked out here once per product rather
@@ -55,7 +56,7 @@ item_roles as (
     select
         i.order_id,
         sum(n.role_bits) as role_lines,
-        max((coalesce(cast(round(i.line_amount * 100) as bigint) + 1, 0)) * n.lead_scale + n.lead_rank) as lead_key
+        max((coalesce(cast(i.line_amount * 100 as bigint) + 1, 0)) * n.lead_scale + n.lead_rank) as lead_key
     from order_items i
     join product_keys n on n.product_id = i.product_id
     group by i.order_id
@@ -64,8 +65,8 @@ item_roles as (
 narrow as (
     -- the counted orders, only the columns the purchase history needs
     select
-        o.rowid as order_no, o.order_id, o.customer_id, o.ordered_at, cast(o.ordered_at as date) as order_date,
-        cast(o.total_amount as double) as amount,
+        o.rowid as order_no, o.customer_id, o.ordered_at, cast(o.ordered_at as date) as order_date,
+        o.total_amount,
         coalesce(r.role_lines % 1048576 > 0 and (r.role_lines // 1048576) % 1048576 = 0, false) as is_trial,
         r.lead_key % k.lead_scale as lead_rank,
         coalesce(r.role_lines >= 1099511627776, false) as has_excluded_product
@@ -85,16 +86,19 @@ leveled as (
 history as (
     -- One window over narrow rows: ordinal, first, previous and next order, sales so far.
     -- customer_level is part of the partition, so a customer's excluded-product orders form
-    -- their own partition and never shift the ordinals; their values are then nulled.
+    -- their own partition and never shift the ordinals; their values are then nulled. Orders of
+    -- a customer at the same moment are taken in table order here (order_no, an integer) and put
+    -- in order_id order afterwards by order_fact_ties. The sales so far are summed as decimals:
+    -- exact, whatever the order of summation.
     select order_no, is_trial, lead_rank, has_excluded_product, customer_level,
         case when customer_level then row_number() over w end as purchase_ordinal,
         case when customer_level then first_value(ordered_at) over w end as first_ordered_at,
         case when customer_level then lag(order_date) over w end as prev_order_date,
         case when customer_level then lead(order_date) over w end as next_order_date,
-        case when customer_level then sum(amount) over (w rows between unbounded preceding and current row) end
+        case when customer_level then sum(total_amount) over (w rows between unbounded preceding and current row) end
             as cumulative_sales
     from leveled
-    window w as (partition by customer_id, customer_level order by ordered_at, order_id)
+    window w as (partition by customer_id, customer_level order by ordered_at, order_no)
 ),
 
 final as (
@@ -109,7 +113,7 @@ final as (
         p.product_id as lead_product_id,
         h.has_excluded_product, h.purchase_ordinal, h.first_ordered_at, h.prev_order_date,
         date_diff('day', h.prev_order_date, cast(o.ordered_at as date)) as days_since_prev,
-        h.customer_level, h.cumulative_sales, h.next_order_date
+        h.customer_level, cast(h.cumulative_sales as double) as cumulative_sales, h.next_order_date
     from orders o
     join history h on h.order_no = o.rowid
     left join product_keys p on p.lead_rank = h.lead_rank

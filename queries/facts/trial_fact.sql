@@ -1,5 +1,4 @@
 -- trial_fact: one row per customer with a counted trial order: their first trial (お試し) order and the first main order after it (引上げ), for ad_media_summary, ad_winning_formula and kpi_scorecard.
--- build: view
 -- columns: customer_id, purchase_ordinal, ad_code, order_date, next_order_date, cumulative_sales,
 --   upgrade_kind, upgrade_date
 --
@@ -10,9 +9,10 @@
 -- code whatever code it came through. Dates follow the purchase ordinal, so the first upgrade
 -- within N days is this one, when it is within them.
 --
--- A view (recomputed by each query, which filters it by period): the three analyses share one
--- definition without a table to build at every load. Most trial orders are their customer's
--- first order and most trial customers never order again, so most rows need no search.
+-- Built once per load (0.5 s at 10M orders): the three analyses share one definition, and each
+-- reads it instead of searching every customer's orders (ad_media_summary at 100M orders:
+-- 10 s → 5 s). Most trial orders are their customer's first order and most trial customers never
+-- order again, so most rows need no search.
 with first_trial as (
     -- a trial order that is the customer's first order is their first trial as it stands; only
     -- the later trial orders of customers whose first order was not a trial are grouped
