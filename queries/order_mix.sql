@@ -12,17 +12,17 @@
 -- customer are left out (order_fact.customer_level). share = % of the period's orders; every
 -- period lists all five kinds, so the shares of a period sum to 100.
 with typed_orders as (
-    -- every customer-level order in the range, typed on its own row; here every delivery of a
-    -- contract (an order with a subscription_id) is 定期(2回目以降): its first one moves below
+    -- every customer-level order in the range, typed on its own row (kinds as their position
+    -- in kinds below: cheaper per order than text); here every delivery of a contract (an order
+    -- with a subscription_id) is 定期(2回目以降) (5): its first one moves below
     select
-        cast(date_trunc($grain, order_date) as date) as period,
+        order_date,
         case
-            when order_kind <> 'subscription' then
-                case when purchase_ordinal = 1 then 'normal_new' else 'normal_repeat' end
+            when order_kind <> 'subscription' then case when purchase_ordinal = 1 then 1 else 2 end
             when subscription_id is null and coalesce(subscription_seq, 1) = 1 then
-                case when purchase_ordinal = 1 then 'sub_first_new' else 'sub_first_repeat' end
-            else 'sub_later'
-        end as order_type,
+                case when purchase_ordinal = 1 then 3 else 4 end
+            else 5
+        end as pos,
         1 as n,
         amount
     from order_fact
@@ -43,25 +43,33 @@ first_deliveries as (
 ),
 
 moved as (
-    -- a first delivery counted above: out of 定期(2回目以降), into 定期(初回)
-    select cast(date_trunc($grain, f.d.order_date) as date) as period, f.d.purchase_ordinal = 1 as is_new, f.d.amount as amount
+    -- a first delivery counted above: out of 定期(2回目以降) (5), into 定期(初回) (3 new, 4 repeat)
+    select f.d.order_date as order_date, case when f.d.purchase_ordinal = 1 then 3 else 4 end as pos,
+        f.d.amount as amount
     from first_deliveries f
     where f.d.customer_level
       and ($start is null or f.d.order_date >= cast($start as date))
       and ($end is null or f.d.order_date <= cast($end as date))
 ),
 
-typed as (
-    -- orders and sales per period and kind: a handful of rows, so the grid below is cheap
-    select period, order_type, cast(sum(n) as bigint) as orders, sum(amount) as sales
+daily as (
+    -- per day and kind first (hundreds of rows), then per period
+    select order_date, pos, sum(n) as orders, sum(amount) as sales
     from (
-        select period, order_type, n, amount from typed_orders
+        select order_date, pos, n, amount from typed_orders
         union all
-        select period, 'sub_later', -1, -amount from moved
+        select order_date, 5, -1, -amount from moved
         union all
-        select period, case when is_new then 'sub_first_new' else 'sub_first_repeat' end, 1, amount from moved
+        select order_date, pos, 1, amount from moved
     ) t
-    group by period, order_type
+    group by order_date, pos
+),
+
+typed as (
+    select cast(date_trunc($grain, order_date) as date) as period, pos,
+        cast(sum(orders) as bigint) as orders, sum(sales) as sales
+    from daily
+    group by 1, pos
 ),
 
 kinds as (
@@ -81,7 +89,7 @@ counted as (
            coalesce(t.orders, 0) as orders,
            coalesce(t.sales, 0) as sales
     from grid g
-    left join typed t on t.period = g.period and t.order_type = g.order_type
+    left join typed t on t.period = g.period and t.pos = g.pos
 ),
 
 final as (

@@ -108,3 +108,17 @@ def test_identities_on_random_data():
             assert df.new_customers.sum() == len(counted)
 
     check()
+
+
+def test_a_daily_chart_of_years_shows_its_latest_periods():
+    """Two years by day are 730 periods: the chart keeps the latest MAX_PERIODS and says so (a
+    long daily chart is unreadable and would pass Altair's row limit); the table keeps them all."""
+    from tests.test_app import open_page
+
+    from workbench.ui import charts
+
+    at = open_page("pages/views/10_new_repeat.py", "en")
+    at.selectbox(key="nr_grain").set_value("day").run()
+    assert not at.exception and not at.error
+    assert any(str(charts.MAX_PERIODS) in c.value for c in at.caption)
+    assert max(len(d.value) for d in at.dataframe) > charts.MAX_PERIODS

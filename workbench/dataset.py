@@ -4,9 +4,10 @@ A dataset is a folder of Parquet files, one per canonical table (`orders.parquet
 `orders/` of part files), or a dict of DataFrames (importers, tests). Loading is all or nothing:
 every contract violation is collected and reported, and nothing is loaded when there is one.
 
-Each Dataset owns one DuckDB database. The derived facts (order_fact, customer_fact,
-contract_fact, trial_fact) are built once per (counted statuses, as-of date) into their own schema; a cursor per caller sets its search path to that schema, so sessions
-with different settings never see each other's facts.
+Each Dataset owns one DuckDB database (in memory, or a database file for a large dataset). The
+derived facts (order_fact, customer_fact, contract_fact, trial_fact) are built once per (counted
+statuses, as-of date) into their own schema; a cursor per caller sets its search path to that
+schema, so sessions with different settings never see each other's facts.
 """
 from __future__ import annotations
 
@@ -135,7 +136,7 @@ def _memory_limit_bytes(memory_limit: str | None) -> int:
 
 
 def storage_for(orders: int, memory_limit: str | None) -> str:
-    """"memory" or "file" for a dataset of `orders` orders (see BYTES_PER_ORDER)."""
+    """Where a dataset of `orders` orders goes: "memory" or "file" (see BYTES_PER_ORDER)."""
     return "file" if orders * BYTES_PER_ORDER > STORAGE_SHARE * _memory_limit_bytes(memory_limit) else "memory"
 
 
@@ -189,12 +190,15 @@ class Dataset:
         cur.execute(f"set search_path = '{schema},main'")
         return cur
 
-    def run(self, name: str, params: dict | None = None, settings: Settings | None = None) -> pd.DataFrame:
-        """Run query `name` with `params` (raw values, converted and validated)."""
+    def _bound(self, name: str, params: dict | None, settings: Settings | None):
         settings = settings or Settings()
         settings = settings.replace(as_of=self.as_of(settings))
         spec = runner.get_query(name)
-        bound = runner.bind(spec, params, settings)
+        return spec, runner.bind(spec, params, settings), settings
+
+    def run(self, name: str, params: dict | None = None, settings: Settings | None = None) -> pd.DataFrame:
+        """Run query `name` with `params` (raw values, converted and validated)."""
+        spec, bound, settings = self._bound(name, params, settings)
         cur = self.cursor(settings)
         try:
             return runner.run_sql(cur, spec, bound)
@@ -204,10 +208,7 @@ class Dataset:
     def stream(self, name: str, params: dict | None = None, settings: Settings | None = None,
                batch_rows: int = 100_000):
         """Run query `name` and yield its result in frames of at most batch_rows rows."""
-        settings = settings or Settings()
-        settings = settings.replace(as_of=self.as_of(settings))
-        spec = runner.get_query(name)
-        bound = runner.bind(spec, params, settings)
+        spec, bound, settings = self._bound(name, params, settings)
         cur = self.cursor(settings)
         try:
             yield from runner.stream_sql(cur, spec, bound, batch_rows)

@@ -202,6 +202,8 @@ else:
                                          tr("col.orders"), tr("col_dash.order_type"),
                                          time_format=charts.period_format(grain)),
                     width="stretch")
+    if charts.periods_cut(mix, "period"):
+        st.caption(tr("common.chart_latest", n=charts.MAX_PERIODS))
     shown = mix.assign(order_type=mix["order_type"].map(kinds))
     table(shown, "order_mix", "col_dash", money=("sales",), percent=("share",), key="dash_dl_mix")
     reproduce("order_mix", params)

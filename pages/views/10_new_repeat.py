@@ -70,6 +70,8 @@ else:
                                               tr("col.period"), tr("new_repeat.people"), tr("new_repeat.repeat_share"),
                                               time_format=charts.period_format(grain)),
                     width="stretch")
+    if charts.periods_cut(mix, "period"):
+        st.caption(tr("common.chart_latest", n=charts.MAX_PERIODS))
     st.subheader(tr("common.table"))
     table(mix, "new_repeat_mix", "col", money=("sales", "new_sales", "repeat_sales"))
     reproduce("new_repeat_mix", params)

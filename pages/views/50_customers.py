@@ -39,7 +39,7 @@ def customer_list(params: dict, segmentation: str, key: str, excel: bool = False
 
     head = run("extract_customers", {**params, "limit": MAX_SHOWN})
     matched = int(head["matched"].iloc[0]) if len(head) else 0
-    st.metric(tr("cust.result", n=""), f"{matched:,}")
+    st.metric(tr("cust.result_count"), f"{matched:,}")
     if not matched:
         empty()
         return

@@ -20,12 +20,25 @@ def period_format(grain: str) -> str:
     return {"year": "%Y", "month": "%Y-%m"}.get(grain, "%Y-%m-%d")
 
 
+# A period chart shows at most this many periods, the latest (the table below it has them all): a
+# daily chart of years of orders is unreadable, and in long form it would pass Altair's row limit.
+MAX_PERIODS = 400
+
+
+def periods_cut(df: pd.DataFrame, x: str) -> bool:
+    """True when a period chart of df leaves out its earliest periods (see MAX_PERIODS)."""
+    return df[x].nunique() > MAX_PERIODS
+
+
 def _periods(df: pd.DataFrame, x: str, time_format: str) -> pd.DataFrame:
-    """`df` in period order with `_x`, the period's label, for an ordinal axis.
+    """`df` in period order with `_x`, the period's label, for an ordinal axis; the latest
+    MAX_PERIODS periods only.
 
     Periods are ordered categories rather than a time scale, so each bar takes its share of the
     width (on a time scale 24 monthly bars are hairlines).
     """
+    kept = sorted(df[x].dropna().unique())[-MAX_PERIODS:]
+    df = df[df[x].isin(kept)]
     return df.sort_values(x).assign(_x=pd.to_datetime(df[x]).dt.strftime(time_format))
 
 
@@ -52,7 +65,8 @@ def stacked_with_share(df: pd.DataFrame, x: str, parts: dict[str, str], share_nu
     )
     share = data[["_x", share_num, share_den]].copy()
     share["share"] = share[share_num] / share[share_den].where(share[share_den] != 0)
-    line = alt.Chart(share).mark_line(point=True, color="#333333", strokeDash=[4, 2]).encode(
+    # a marker per period reads on a few dozen periods; on hundreds they blur the line
+    line = alt.Chart(share).mark_line(point=len(share) <= 60, color="#333333", strokeDash=[4, 2]).encode(
         x=xenc,
         y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("_x:O", title=x_title), alt.Tooltip("share:Q", title=share_title, format=".1%")],
