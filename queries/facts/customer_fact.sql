@@ -5,48 +5,30 @@
 --
 -- Read off order_fact without a group-by: a customer's last customer-level order (no next
 -- order) carries the purchase count (its ordinal) and the sales so far, and the first one
--- (ordinal 1) the first order's attributes; only customers with several orders need the two
--- joined. Orders with an excluded product are not customer
+-- (ordinal 1) the first order's attributes. Orders with an excluded product are not customer
 -- history (order_fact.customer_level).
-with single as (
-    -- a customer with one order (most of them): it is their first and their last
-    select customer_id, first_ordered_at, ordered_at as last_ordered_at, purchase_ordinal as orders,
-        cumulative_sales as sales, ad_code as first_ad_code, channel as first_channel,
-        lead_product_id as first_product_id, is_trial as first_is_trial
-    from order_fact
-    where customer_level and purchase_ordinal = 1 and next_order_date is null
-),
-
-last_orders as (
+with last_orders as (
     select customer_id, first_ordered_at, ordered_at as last_ordered_at,
         purchase_ordinal as orders, cumulative_sales as sales
     from order_fact
-    where customer_level and next_order_date is null and purchase_ordinal > 1
+    where customer_level and next_order_date is null
 ),
 
 first_orders as (
     select customer_id, ad_code as first_ad_code, channel as first_channel,
         lead_product_id as first_product_id, is_trial as first_is_trial
     from order_fact
-    where customer_level and purchase_ordinal = 1 and next_order_date is not null
-),
-
-per_customer as (
-    select * from single
-    union all
-    select l.customer_id, l.first_ordered_at, l.last_ordered_at, l.orders, l.sales,
-        f.first_ad_code, f.first_channel, f.first_product_id, f.first_is_trial
-    from last_orders l
-    join first_orders f on f.customer_id = l.customer_id
+    where customer_level and purchase_ordinal = 1
 ),
 
 final as (
     select
-        customer_id, first_ordered_at, last_ordered_at, orders, sales,
-        date_diff('day', cast(first_ordered_at as date), cast(last_ordered_at as date)) as tenure_days,
-        date_diff('day', cast(last_ordered_at as date), cast($as_of as date)) as recency_days,
-        first_ad_code, first_channel, first_product_id, first_is_trial
-    from per_customer
+        l.customer_id, l.first_ordered_at, l.last_ordered_at, l.orders, l.sales,
+        date_diff('day', cast(l.first_ordered_at as date), cast(l.last_ordered_at as date)) as tenure_days,
+        date_diff('day', cast(l.last_ordered_at as date), cast($as_of as date)) as recency_days,
+        f.first_ad_code, f.first_channel, f.first_product_id, f.first_is_trial
+    from last_orders l
+    join first_orders f on f.customer_id = l.customer_id
 )
 
 select * from final

@@ -75,7 +75,7 @@ narrow as (
     cross join (select max(lead_scale) as lead_scale from product_keys) k
     where o.ordered_at < cast($as_of as date) + interval 1 day
       -- a dataset without a status column counts every order
-      and (o.status is null or list_contains(cast($counted_statuses as varchar[]), o.status))
+      and (o.status is null or o.status in (select unnest(cast($counted_statuses as varchar[]))))
 ),
 
 leveled as (
@@ -90,7 +90,7 @@ history as (
     -- a customer at the same moment are taken in table order here (order_no, an integer) and put
     -- in order_id order afterwards by order_fact_ties. The sales so far are summed as decimals:
     -- exact, whatever the order of summation.
-    select order_no, order_date, is_trial, lead_rank, has_excluded_product, customer_level,
+    select order_no, is_trial, lead_rank, has_excluded_product, customer_level,
         case when customer_level then row_number() over w end as purchase_ordinal,
         case when customer_level then first_value(ordered_at) over w end as first_ordered_at,
         case when customer_level then lag(order_date) over w end as prev_order_date,
@@ -104,7 +104,7 @@ history as (
 final as (
     select
         o.order_id, o.customer_id, o.ordered_at,
-        h.order_date,
+        cast(o.ordered_at as date) as order_date,
         cast(o.total_amount as double) as amount,
         o.status,
         coalesce(o.order_kind, 'normal') as order_kind,
@@ -112,7 +112,7 @@ final as (
         h.is_trial,
         p.product_id as lead_product_id,
         h.has_excluded_product, h.purchase_ordinal, h.first_ordered_at, h.prev_order_date,
-        date_diff('day', h.prev_order_date, h.order_date) as days_since_prev,
+        date_diff('day', h.prev_order_date, cast(o.ordered_at as date)) as days_since_prev,
         h.customer_level, cast(h.cumulative_sales as double) as cumulative_sales, h.next_order_date
     from orders o
     join history h on h.order_no = o.rowid

@@ -56,17 +56,10 @@ upgrades as (
 ),
 
 final as (
-    -- a first trial without an order after it has no upgrade to look up
-    select customer_id, purchase_ordinal, ad_code, order_date, next_order_date, cumulative_sales,
-        cast(null as varchar) as upgrade_kind, cast(null as date) as upgrade_date
-    from first_trial
-    where next_order_date is null
-    union all
     select f.customer_id, f.purchase_ordinal, f.ad_code, f.order_date, f.next_order_date, f.cumulative_sales,
         u.upgrade_kind, u.upgrade_date
     from first_trial f
     left join upgrades u on u.customer_id = f.customer_id
-    where f.next_order_date is not null
 )
 
 select * from final
