@@ -57,7 +57,6 @@ def page_calls(as_of: dt.date, settings: Settings, subscription_product: str | N
         ("retention", "subscription_survival", {"product_id": subscription_product, "max_delivery": 12}),
         ("retention", "subscription_stops", {"by": "total"}),
         ("ad_media", "ad_media_summary", {**year, "upgrade_window_days": None, "group_by": "ad_code"}),
-        ("ad_media", "ad_media_summary", {**year, "upgrade_window_days": None, "group_by": "ad_code"}),
         ("ad_media", "ad_hourly", {**year, "ad_code": None}),
         ("ad_media", "ad_winning_formula", {**year, "upgrade_window_days": None}),
         ("ltv", "cohort_ltv", {"cohort_by": "first_month", "start": None, "end": None, "horizon_months": 24}),

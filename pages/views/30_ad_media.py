@@ -29,7 +29,8 @@ window = c4.number_input(tr("ad_media.window"), min_value=0, max_value=3650, val
 params = {"start": start, "end": end, "upgrade_window_days": window or None, "group_by": group_by}
 try:
     summary = run("ad_media_summary", params)
-    codes_df = run("ad_media_summary", {**params, "group_by": "ad_code"})
+    # the per-code rows feed the media-type filter and the charts; by default they are the summary
+    codes_df = summary if group_by == "ad_code" else run("ad_media_summary", {**params, "group_by": "ad_code"})
 except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
     error(exc)
     st.stop()
