@@ -181,6 +181,12 @@ def _timed(fn):
     return out, time.perf_counter() - t0
 
 
+def _cold_warm(fn, warm_runs: int):
+    """fn's result and seconds on its first run (cold) and the best of warm_runs runs after it."""
+    out, cold = _timed(fn)
+    return out, cold, min(_timed(fn)[1] for _ in range(warm_runs))
+
+
 def ensure_data(orders: int, data_root: Path, seed: int = 7) -> tuple[Path, float | None]:
     """The dataset folder for `orders` orders, generated unless a finished one is there."""
     folder = data_root / f"orders_{orders}_seed{seed}"
@@ -250,8 +256,7 @@ def run_size(orders: int, data_root: Path, warm_runs: int = 2, pandas_check: boo
                 if keep:
                     frames.append(batch)
             return rows, pd.concat(frames, ignore_index=True) if keep else None
-        (rows, df), cold = _timed(once)
-        warm = min(_timed(once)[1] for _ in range(warm_runs))
+        (rows, df), cold, warm = _cold_warm(once, warm_runs)
         return df, rows, cold, warm
 
     results: dict[str, pd.DataFrame] = {}
@@ -271,8 +276,7 @@ def run_size(orders: int, data_root: Path, warm_runs: int = 2, pandas_check: boo
         key = (name, repr(sorted(params.items())))
         if key not in seen:
             # as the page runs it: the whole result as a frame
-            df, cold = _timed(lambda: ds.run(name, params, settings))
-            warm = min(_timed(lambda: ds.run(name, params, settings))[1] for _ in range(warm_runs))
+            df, cold, warm = _cold_warm(lambda: ds.run(name, params, settings), warm_runs)
             seen[key] = QueryResult(name, len(df), cold, warm, peak_rss_gib())
             log(f"  {page:10s} {name:24s} rows {len(df):>9,}  cold {cold:7.3f} s  warm {warm:7.3f} s")
         m = seen[key]

@@ -247,20 +247,19 @@ def _screen_table(con, table: Table, view: str, types: dict[str, str]) -> bool:
             continue
         q = _q(col.name)
         expr = _cast_expr(q, types[col.name], col.type, try_=True)
-        checks = []
+        checks = []  # (sql, parameters)
         if not _same_type(types[col.name], col.type):
-            checks.append(f"select count(*) from {view} where {q} is not null and {expr} is null")
+            checks.append((f"select count(*) from {view} where {q} is not null and {expr} is null", {}))
         if col.required:
-            checks.append(f"select count(*) from {view} where {q} is null")
+            checks.append((f"select count(*) from {view} where {q} is null", {}))
         if col.unique:
-            checks.append(f"select count({q}) - count(distinct hash({q})) from {view}")
+            checks.append((f"select count({q}) - count(distinct hash({q})) from {view}", {}))
         if col.non_negative:
-            checks.append(f"select count(*) from {view} where {expr} < 0")
+            checks.append((f"select count(*) from {view} where {expr} < 0", {}))
         if col.allowed:
-            checks.append(f"select count(*) from {view} where {q} is not null "
-                          f"and not list_contains($allowed, cast({q} as varchar))")
-        for sql in checks:
-            params = {"allowed": list(col.allowed)} if "$allowed" in sql else {}
+            checks.append((f"select count(*) from {view} where {q} is not null "
+                           f"and not list_contains($allowed, cast({q} as varchar))", {"allowed": list(col.allowed)}))
+        for sql, params in checks:
             if con.execute(sql, params).fetchone()[0]:
                 return False
     return True
