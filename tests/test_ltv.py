@@ -224,3 +224,46 @@ def test_cohort_sales_leave_out_orders_with_excluded_products():
     assert c["cumulative_sales_per_customer"].tolist() == [1500, 1500, 1850]
     r = ds.run("ltv_roas", {"ltv_months": 3}, AS_OF).iloc[0]
     assert (r["cohort_customers"], r["ltv_to_date"], r["orders_per_customer"]) == (2, 1850, 1.5)
+
+
+def test_annual_ltv_buyers_with_excluded_products_in_summary_and_scorecard():
+    """年間平均LTV = sales ÷ buyers, written in ltv_summary and in kpi_scorecard: the buyers are every
+    customer with a counted order in the period, excluded products included. In February A's only
+    order (a2) and E's only order (e1) hold the excluded product PX; both are buyers there."""
+    rows = [("a1", "A", "2024-01-10 10:00", 1000, "delivered"), ("a2", "A", "2024-02-20 10:00", 9000, "delivered"),
+            ("a3", "A", "2024-03-05 10:00", 700, "delivered"), ("b1", "B", "2024-01-15 10:00", 2000, "delivered"),
+            ("e1", "E", "2024-02-05 10:00", 500, "delivered")]
+    frames = {
+        "orders": testdata.orders(rows),
+        "order_items": testdata.frame("order_items", [("a1", "P1", 1, 1000, 1000), ("a2", "PX", 1, 9000, 9000),
+                                                      ("a3", "P1", 1, 700, 700), ("b1", "P1", 1, 2000, 2000),
+                                                      ("e1", "PX", 1, 500, 500)],
+                                      ["order_id", "product_id", "quantity", "unit_price", "line_amount"]),
+        "products": testdata.frame("products", [("PX", True), ("P1", False)], ["product_id", "excluded"]),
+    }
+    ds = dataset.load_frames(frames)
+    expected = {  # (start, end): (orders, buyers, sales), worked out from the rows above
+        (None, None): (5, 3, 13200),
+        ("2024-01-01", "2024-03-31"): (5, 3, 13200),
+        ("2024-02-01", "2024-02-29"): (2, 2, 9500),
+        ("2024-02-10", "2024-03-31"): (2, 1, 9700),
+        ("2024-03-01", "2024-03-31"): (1, 1, 700),
+    }
+    for (start, end), (orders, buyers, sales) in expected.items():
+        params = {"start": start, "end": end}
+        r = ds.run("ltv_summary", params, AS_OF).iloc[0]
+        assert (r["orders"], r["buyers"], r["sales"]) == (orders, buyers, sales), params
+        assert r["annual_ltv"] == pytest.approx(sales / buyers)
+        card = ds.run("kpi_scorecard", params, AS_OF).set_index("kpi")
+        assert card.loc["annual_ltv", "value"] == pytest.approx(sales / buyers), params
+
+
+def test_annual_ltv_is_the_same_in_summary_and_scorecard(sample_ds):
+    """The two files that compute 年間平均LTV agree on the sample shop over several periods."""
+    as_of = sample_ds.default_as_of
+    for start, end in [(None, None), (as_of - dt.timedelta(days=364), as_of),
+                       (as_of - dt.timedelta(days=200), as_of - dt.timedelta(days=20)), (None, as_of - dt.timedelta(days=300))]:
+        params = {"start": start, "end": end}
+        summary = sample_ds.run("ltv_summary", params).iloc[0]
+        card = sample_ds.run("kpi_scorecard", params).set_index("kpi")
+        assert card.loc["annual_ltv", "value"] == pytest.approx(summary["annual_ltv"]), params
