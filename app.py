@@ -1,4 +1,5 @@
 """Entry point: `streamlit run app.py` (or `make run`)."""
+
 import streamlit as st
 
 from workbench.ui import auth, navigation, sidebar

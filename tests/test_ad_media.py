@@ -25,6 +25,7 @@ em: direct P = 1, cost 0 ⇒ CPR empty, CPO 0, 引上率 empty, CVR empty. sales
 zw: cost 30,000, visits 300, nothing else ⇒ CPR, CPO, 引上率 empty; CVR 0/300 = 0%. sales 0.
 xx: direct R = 1, cost 0, no media. Q's order has no code and appears nowhere.
 """
+
 import datetime as dt
 import math
 
@@ -34,9 +35,27 @@ import pytest
 from workbench import dataset, testdata
 from workbench.settings import Settings
 
-SUMMARY_COLUMNS = ["ad_code", "media_name", "media_type", "step", "cost", "visits", "trial_orders",
-                   "trial_customers", "upgrades", "upgrades_normal", "upgrades_subscription", "direct_orders",
-                   "cpr", "cpo", "upgrade_rate", "upgrade_rate_low", "upgrade_rate_high", "cvr", "sales"]
+SUMMARY_COLUMNS = [
+    "ad_code",
+    "media_name",
+    "media_type",
+    "step",
+    "cost",
+    "visits",
+    "trial_orders",
+    "trial_customers",
+    "upgrades",
+    "upgrades_normal",
+    "upgrades_subscription",
+    "direct_orders",
+    "cpr",
+    "cpo",
+    "upgrade_rate",
+    "upgrade_rate_low",
+    "upgrade_rate_high",
+    "cvr",
+    "sales",
+]
 APRIL = {"start": "2024-04-01", "end": "2024-04-30"}
 ORDER_COLS = ["order_id", "customer_id", "ordered_at", "total_amount", "status", "order_kind", "ad_code"]
 
@@ -75,37 +94,89 @@ def ad_golden() -> dict[str, pd.DataFrame]:
         ("q1", "Q", "2024-04-05 16:00", 1000, d, "normal", None),
         ("r1", "R", "2024-04-22 12:00", 3000, d, "normal", "xx"),
     ]
-    product_of = {"a1": "T1", "a2": "M1", "b1": "T1", "b2": "M1", "c1": "T1", "d1": "T1", "d2": "M1",
-                  "e1": "T1", "e2": "M1", "f1": "M2", "f2": "T1", "g1": "T1", "g2": "T1", "g3": "M1",
-                  "h1": "T1", "i1": "M1", "j1": "T1", "j2": "M1", "k1": "T1", "l1": "T1", "l2": "M2",
-                  "s1": "T1", "m1": "M1", "n1": "M2", "n2": "M2", "p1": "M1", "q1": "T1", "r1": "M2"}
+    product_of = {
+        "a1": "T1",
+        "a2": "M1",
+        "b1": "T1",
+        "b2": "M1",
+        "c1": "T1",
+        "d1": "T1",
+        "d2": "M1",
+        "e1": "T1",
+        "e2": "M1",
+        "f1": "M2",
+        "f2": "T1",
+        "g1": "T1",
+        "g2": "T1",
+        "g3": "M1",
+        "h1": "T1",
+        "i1": "M1",
+        "j1": "T1",
+        "j2": "M1",
+        "k1": "T1",
+        "l1": "T1",
+        "l2": "M2",
+        "s1": "T1",
+        "m1": "M1",
+        "n1": "M2",
+        "n2": "M2",
+        "p1": "M1",
+        "q1": "T1",
+        "r1": "M2",
+    }
     items = [(o, p, 1, None, None) for o, p in product_of.items()]
     items += [("c2", "T1", 1, None, 1000), ("c2", "G1", 1, None, 0)]  # trial + gift; o1 has no items
     amounts = {o[0]: o[3] for o in orders}
     items = [(o, p, q, u, la if la is not None else amounts[o]) for o, p, q, u, la in items]
     return {
         "orders": testdata.frame("orders", orders, ORDER_COLS),
-        "order_items": testdata.frame("order_items", items,
-                                      ["order_id", "product_id", "quantity", "unit_price", "line_amount"]),
-        "products": testdata.frame("products", [
-            ("T1", "お試しセット", 1000, "trial"), ("G1", "ポーチ", 0, "gift"),
-            ("M1", "本品30包", 5000, "main"), ("M2", "本品ジェル", 3000, "main"),
-        ], ["product_id", "product_name", "list_price", "product_role"]),
-        "ad_media": testdata.frame("ad_media", [
-            ("tw", "リスティング広告", "web", "two_step", "M1"),
-            ("zw", "リスティング広告", "web", "two_step", "M2"),
-            ("tp", "新聞チラシ", "print", "two_step", "M1"),
-            ("dw", "Web本品LP", "web", "one_step", "M2"),
-            ("em", "ステップメール", "email", "one_step", None),
-        ], ["ad_code", "media_name", "media_type", "step", "landing_product_id"]),
-        "ad_spend": testdata.frame("ad_spend", [
-            ("tw", "2024-03-31", 99999), ("tw", "2024-04-01", 30000), ("tw", "2024-04-30", 30000),
-            ("tp", "2024-04-01", 40000), ("dw", "2024-04-10", 20000), ("zw", "2024-04-05", 30000),
-        ], ["ad_code", "spend_date", "cost"]),
-        "ad_traffic": testdata.frame("ad_traffic", [
-            ("tw", "2024-03-30", 500), ("tw", "2024-04-02", 600), ("tw", "2024-04-20", 400),
-            ("dw", "2024-04-16", 200), ("zw", "2024-04-05", 300),
-        ], ["ad_code", "traffic_date", "visits"]),
+        "order_items": testdata.frame(
+            "order_items", items, ["order_id", "product_id", "quantity", "unit_price", "line_amount"]
+        ),
+        "products": testdata.frame(
+            "products",
+            [
+                ("T1", "お試しセット", 1000, "trial"),
+                ("G1", "ポーチ", 0, "gift"),
+                ("M1", "本品30包", 5000, "main"),
+                ("M2", "本品ジェル", 3000, "main"),
+            ],
+            ["product_id", "product_name", "list_price", "product_role"],
+        ),
+        "ad_media": testdata.frame(
+            "ad_media",
+            [
+                ("tw", "リスティング広告", "web", "two_step", "M1"),
+                ("zw", "リスティング広告", "web", "two_step", "M2"),
+                ("tp", "新聞チラシ", "print", "two_step", "M1"),
+                ("dw", "Web本品LP", "web", "one_step", "M2"),
+                ("em", "ステップメール", "email", "one_step", None),
+            ],
+            ["ad_code", "media_name", "media_type", "step", "landing_product_id"],
+        ),
+        "ad_spend": testdata.frame(
+            "ad_spend",
+            [
+                ("tw", "2024-03-31", 99999),
+                ("tw", "2024-04-01", 30000),
+                ("tw", "2024-04-30", 30000),
+                ("tp", "2024-04-01", 40000),
+                ("dw", "2024-04-10", 20000),
+                ("zw", "2024-04-05", 30000),
+            ],
+            ["ad_code", "spend_date", "cost"],
+        ),
+        "ad_traffic": testdata.frame(
+            "ad_traffic",
+            [
+                ("tw", "2024-03-30", 500),
+                ("tw", "2024-04-02", 600),
+                ("tw", "2024-04-20", 400),
+                ("dw", "2024-04-16", 200),
+                ("zw", "2024-04-05", 300),
+            ],
+            ["ad_code", "traffic_date", "visits"],
+        ),
     }
 
 
@@ -135,14 +206,28 @@ def test_april_by_hand(golden):
     rows = by(golden.run("ad_media_summary", APRIL), "ad_code")
     assert set(rows) == {"tw", "zw", "tp", "dw", "em", "xx"}  # Q's code-less order appears nowhere
     tw = rows["tw"]
-    assert (tw["cost"], tw["visits"], tw["trial_orders"], tw["trial_customers"], tw["upgrades"],
-            tw["upgrades_normal"], tw["upgrades_subscription"], tw["direct_orders"]) == (60000, 1000, 9, 6, 3, 2, 1, 1)
+    assert (
+        tw["cost"],
+        tw["visits"],
+        tw["trial_orders"],
+        tw["trial_customers"],
+        tw["upgrades"],
+        tw["upgrades_normal"],
+        tw["upgrades_subscription"],
+        tw["direct_orders"],
+    ) == (60000, 1000, 9, 6, 3, 2, 1, 1)
     assert tw["cpr"] == pytest.approx(60000 / 9) and tw["cpo"] == pytest.approx(15000)
     assert tw["upgrade_rate"] == pytest.approx(50.0) and tw["cvr"] == pytest.approx(1.0)
     assert tw["sales"] == 21000 and tw["media_type"] == "web" and tw["step"] == "two_step"
     tp = rows["tp"]
-    assert (tp["trial_orders"], tp["trial_customers"], tp["upgrades"], tp["upgrades_normal"],
-            tp["upgrades_subscription"], tp["direct_orders"]) == (3, 3, 2, 1, 1, 0)
+    assert (
+        tp["trial_orders"],
+        tp["trial_customers"],
+        tp["upgrades"],
+        tp["upgrades_normal"],
+        tp["upgrades_subscription"],
+        tp["direct_orders"],
+    ) == (3, 3, 2, 1, 1, 0)
     assert tp["cpr"] == pytest.approx(40000 / 3) and tp["cpo"] == pytest.approx(20000)
     assert tp["upgrade_rate"] == pytest.approx(200 / 3) and tp["sales"] == 7000
     assert pd.isna(tp["visits"]) and pd.isna(tp["cvr"])
@@ -203,16 +288,27 @@ def test_group_by_media_type_and_name(golden):
     web = types[types.media_type == "web"].iloc[0]
     # tw + dw + zw
     assert pd.isna(web["ad_code"]) and pd.isna(web["media_name"]) and pd.isna(web["step"])  # steps differ
-    assert (web["cost"], web["visits"], web["trial_orders"], web["trial_customers"], web["upgrades"],
-            web["direct_orders"]) == (110000, 1500, 9, 6, 3, 4)
+    assert (
+        web["cost"],
+        web["visits"],
+        web["trial_orders"],
+        web["trial_customers"],
+        web["upgrades"],
+        web["direct_orders"],
+    ) == (110000, 1500, 9, 6, 3, 4)
     assert web["cpo"] == pytest.approx(110000 / 7) and web["cvr"] == pytest.approx(13 / 1500 * 100)
     assert web["sales"] == 21000 + 12500
     assert set(types.media_type.fillna("-")) == {"web", "print", "email", "-"}
     names = golden.run("ad_media_summary", {**APRIL, "group_by": "media_name"})
     listing = names[names.media_name == "リスティング広告"].iloc[0]  # tw + zw
     assert pd.isna(listing["ad_code"]) and listing["media_type"] == "web" and listing["step"] == "two_step"
-    assert (listing["cost"], listing["visits"], listing["trial_orders"], listing["upgrades"],
-            listing["direct_orders"]) == (90000, 1300, 9, 3, 1)
+    assert (
+        listing["cost"],
+        listing["visits"],
+        listing["trial_orders"],
+        listing["upgrades"],
+        listing["direct_orders"],
+    ) == (90000, 1300, 9, 3, 1)
     assert listing["cpr"] == pytest.approx(10000) and listing["cpo"] == pytest.approx(22500)
 
 
@@ -223,12 +319,15 @@ def test_group_by_is_a_whitelist(golden):
         golden.run("ad_media_summary", {"group_by": "ad_code; drop table orders"})
 
 
-@pytest.mark.parametrize("x,n,low,high", [
-    (0, 10, 0.0, 27.75),     # published: 0/10 → [0, 0.2775]
-    (5, 10, 23.66, 76.34),   # published: 5/10 → [0.2366, 0.7634]
-    (12, 35, None, None),
-    (3, 6, None, None),
-])
+@pytest.mark.parametrize(
+    "x,n,low,high",
+    [
+        (0, 10, 0.0, 27.75),  # published: 0/10 → [0, 0.2775]
+        (5, 10, 23.66, 76.34),  # published: 5/10 → [0.2366, 0.7634]
+        (12, 35, None, None),
+        (3, 6, None, None),
+    ],
+)
 def test_wilson_formula_against_known_values(x, n, low, high):
     lo, hi = wilson(x, n)
     if low is not None:
@@ -246,11 +345,15 @@ def test_wilson_in_sql_matches(x, n):
         if i < x:
             orders.append((f"m{i}", f"c{i}", "2024-04-20 10:00", 5000, "delivered", "normal", "k"))
             items.append((f"m{i}", "M1", 1, 5000, 5000))
-    ds = dataset.load_frames({
-        "orders": testdata.frame("orders", orders, ORDER_COLS),
-        "order_items": testdata.frame("order_items", items, ["order_id", "product_id", "quantity", "unit_price", "line_amount"]),
-        "products": testdata.frame("products", [("T1", "trial"), ("M1", "main")], ["product_id", "product_role"]),
-    })
+    ds = dataset.load_frames(
+        {
+            "orders": testdata.frame("orders", orders, ORDER_COLS),
+            "order_items": testdata.frame(
+                "order_items", items, ["order_id", "product_id", "quantity", "unit_price", "line_amount"]
+            ),
+            "products": testdata.frame("products", [("T1", "trial"), ("M1", "main")], ["product_id", "product_role"]),
+        }
+    )
     r = ds.run("ad_media_summary").iloc[0]
     lo, hi = wilson(x, n)
     assert r["upgrade_rate"] == pytest.approx(x / n * 100)
@@ -278,10 +381,13 @@ def test_hourly_sum_identity(golden, sample_ds):
     for ds, params in ((golden, APRIL), (sample_ds, {"start": "2025-01-01", "end": "2025-06-30"})):
         h = ds.run("ad_hourly", params)
         cur = ds.cursor(Settings())
-        want = dict(cur.execute(
-            "select ad_code, count(*) from order_fact where ad_code is not null "
-            "and order_date between cast($s as date) and cast($e as date) group by ad_code",
-            {"s": params["start"], "e": params["end"]}).fetchall())
+        want = dict(
+            cur.execute(
+                "select ad_code, count(*) from order_fact where ad_code is not null "
+                "and order_date between cast($s as date) and cast($e as date) group by ad_code",
+                {"s": params["start"], "e": params["end"]},
+            ).fetchall()
+        )
         cur.close()
         got = h.groupby("ad_code").orders.sum().to_dict()
         assert got == want
@@ -306,14 +412,24 @@ def test_winning_formula_by_hand(golden):
     wf = by(golden.run("ad_winning_formula", APRIL), "ad_code")
     assert set(wf) == {"tw", "zw", "tp", "dw"}  # em has no landing product, xx no media row
     tw = wf["tw"]  # web, price 5,000: limits CPR 15,000, CPO(main) 4,000, CPO(sub) 7,500
-    assert (tw["price"], tw["rule"], tw["cpr_limit"], tw["cpo_main_limit"], tw["cpo_subscription_limit"]) == \
-        (5000, "web", 15000, 4000, 7500)
+    assert (tw["price"], tw["rule"], tw["cpr_limit"], tw["cpo_main_limit"], tw["cpo_subscription_limit"]) == (
+        5000,
+        "web",
+        15000,
+        4000,
+        7500,
+    )
     assert tw["cpr"] == pytest.approx(60000 / 9) and tw["cpr_pass"]
     assert tw["cpo_main"] == pytest.approx(15000) and not tw["cpo_main_pass"]
     assert tw["cpo_subscription"] == pytest.approx(60000) and not tw["cpo_subscription_pass"]  # B only
     assert tw["upgrade_rate_pass"] and not tw["all_pass"]
     tp = wf["tp"]  # print, price 5,000: limits 20,000 / 5,000 / 10,000
-    assert (tp["rule"], tp["cpr_limit"], tp["cpo_main_limit"], tp["cpo_subscription_limit"]) == ("print", 20000, 5000, 10000)
+    assert (tp["rule"], tp["cpr_limit"], tp["cpo_main_limit"], tp["cpo_subscription_limit"]) == (
+        "print",
+        20000,
+        5000,
+        10000,
+    )
     assert tp["cpr_pass"] and not tp["cpo_main_pass"]
     dw = wf["dw"]  # 1-step: no CPR line; CPO(sub) = 20,000 / 1 (M)
     assert pd.isna(dw["cpr_pass"]) and dw["cpo_subscription"] == pytest.approx(20000)
@@ -395,38 +511,68 @@ def trial_paths() -> dict[str, pd.DataFrame]:
     """
     d = "delivered"
     orders = [
-        ("u1", "U", "2024-04-01 10:00", 1000, d, "normal", "tw"), ("u2", "U", "2024-04-05 10:00", 1000, d, "normal", "tw"),
+        ("u1", "U", "2024-04-01 10:00", 1000, d, "normal", "tw"),
+        ("u2", "U", "2024-04-05 10:00", 1000, d, "normal", "tw"),
         ("u3", "U", "2024-04-20 10:00", 5000, d, "normal", None),
-        ("v1", "V", "2024-03-01 10:00", 5000, d, "normal", "dw"), ("v2", "V", "2024-04-02 10:00", 1000, d, "normal", "tw"),
+        ("v1", "V", "2024-03-01 10:00", 5000, d, "normal", "dw"),
+        ("v2", "V", "2024-04-02 10:00", 1000, d, "normal", "tw"),
         ("v3", "V", "2024-04-03 10:00", 1000, d, "normal", "tw"),
         ("v4", "V", "2024-04-30 10:00", 4000, d, "subscription", None),
         ("w1", "W", "2024-04-10 10:00", 1000, d, "normal", "tw"),
-        ("x1", "X", "2024-04-10 11:00", 1000, d, "normal", "tw"), ("x2", "X", "2024-04-11 11:00", 5000, d, "normal", None),
+        ("x1", "X", "2024-04-10 11:00", 1000, d, "normal", "tw"),
+        ("x2", "X", "2024-04-11 11:00", 5000, d, "normal", None),
         ("x3", "X", "2024-04-15 11:00", 5000, d, "normal", None),
         ("y1", "Y", "2024-04-01 12:00", 5000, d, "normal", "dw"),
     ]
-    product_of = {"u1": "T1", "u2": "T1", "u3": "M1", "v1": "M1", "v2": "T1", "v3": "T1", "v4": "M1", "w1": "T1",
-                  "x1": "T1", "x2": "MX", "x3": "M1", "y1": "M1"}
+    product_of = {
+        "u1": "T1",
+        "u2": "T1",
+        "u3": "M1",
+        "v1": "M1",
+        "v2": "T1",
+        "v3": "T1",
+        "v4": "M1",
+        "w1": "T1",
+        "x1": "T1",
+        "x2": "MX",
+        "x3": "M1",
+        "y1": "M1",
+    }
     amounts = {o[0]: o[3] for o in orders}
     return {
         "orders": testdata.frame("orders", orders, ORDER_COLS),
-        "order_items": testdata.frame("order_items", [(o, p, 1, None, amounts[o]) for o, p in product_of.items()],
-                                      ["order_id", "product_id", "quantity", "unit_price", "line_amount"]),
-        "products": testdata.frame("products", [
-            ("T1", "お試し", 1000, "trial", False), ("M1", "本品", 5000, "main", False),
-            ("MX", "社販セット", 5000, "main", True),
-        ], ["product_id", "product_name", "list_price", "product_role", "excluded"]),
-        "ad_media": testdata.frame("ad_media", [
-            ("tw", "リスティング広告", "web", "two_step", "M1"), ("dw", "Web本品LP", "web", "one_step", "M1"),
-        ], ["ad_code", "media_name", "media_type", "step", "landing_product_id"]),
+        "order_items": testdata.frame(
+            "order_items",
+            [(o, p, 1, None, amounts[o]) for o, p in product_of.items()],
+            ["order_id", "product_id", "quantity", "unit_price", "line_amount"],
+        ),
+        "products": testdata.frame(
+            "products",
+            [
+                ("T1", "お試し", 1000, "trial", False),
+                ("M1", "本品", 5000, "main", False),
+                ("MX", "社販セット", 5000, "main", True),
+            ],
+            ["product_id", "product_name", "list_price", "product_role", "excluded"],
+        ),
+        "ad_media": testdata.frame(
+            "ad_media",
+            [
+                ("tw", "リスティング広告", "web", "two_step", "M1"),
+                ("dw", "Web本品LP", "web", "one_step", "M1"),
+            ],
+            ["ad_code", "media_name", "media_type", "step", "landing_product_id"],
+        ),
     }
 
 
 def test_trial_fact_finds_first_trials_and_upgrades_past_other_orders():
     ds = dataset.load_frames(trial_paths())
     cur = ds.cursor(Settings())
-    rows = cur.execute("select customer_id, purchase_ordinal, ad_code, order_date, upgrade_kind, upgrade_date "
-                       "from trial_fact order by customer_id").fetchall()
+    rows = cur.execute(
+        "select customer_id, purchase_ordinal, ad_code, order_date, upgrade_kind, upgrade_date "
+        "from trial_fact order by customer_id"
+    ).fetchall()
     assert rows == [
         ("U", 1, "tw", dt.date(2024, 4, 1), "normal", dt.date(2024, 4, 20)),
         ("V", 2, "tw", dt.date(2024, 4, 2), "subscription", dt.date(2024, 4, 30)),
@@ -474,9 +620,14 @@ def test_sales_of_acquired_customers_follow_the_plain_definition(golden, sample_
     customer-level orders in the period) must give the same numbers, for any period."""
     for ds in (golden, sample_ds, dataset.load_frames(trial_paths())):
         as_of = ds.as_of(Settings())
-        periods = [(None, None), ("2024-04-01", "2024-04-30"), (None, "2024-04-15"), ("2024-04-05", None),
-                   ((as_of - dt.timedelta(days=364)).isoformat(), as_of.isoformat()),
-                   ((as_of - dt.timedelta(days=500)).isoformat(), (as_of - dt.timedelta(days=100)).isoformat())]
+        periods = [
+            (None, None),
+            ("2024-04-01", "2024-04-30"),
+            (None, "2024-04-15"),
+            ("2024-04-05", None),
+            ((as_of - dt.timedelta(days=364)).isoformat(), as_of.isoformat()),
+            ((as_of - dt.timedelta(days=500)).isoformat(), (as_of - dt.timedelta(days=100)).isoformat()),
+        ]
         for start, end in periods:
             got = ds.run("ad_media_summary", {"start": start, "end": end, "group_by": group_by})
             cur = ds.cursor(Settings())

@@ -1,4 +1,5 @@
 """Streamlit AppTest: every page renders in both languages without an exception or error box."""
+
 from pathlib import Path
 
 import pandas as pd

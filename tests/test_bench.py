@@ -1,4 +1,5 @@
 """Issue 11: the big-shop generator and the benchmark (small sizes here; 10M in `make bench`)."""
+
 import hashlib
 import subprocess
 import sys
@@ -16,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def orders_digest(folder: Path) -> str:
     con = duckdb.connect()
     rows = con.execute(
-        "select * from read_parquet($f) order by order_id", {"f": str(folder / "orders" / "*.parquet")}).fetchall()
+        "select * from read_parquet($f) order by order_id", {"f": str(folder / "orders" / "*.parquet")}
+    ).fetchall()
     con.close()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -52,35 +54,78 @@ def test_copies_keep_the_block_shape(big):
     f = str(out / "orders" / "*.parquet")
     dup, nulls, per_customer = con.execute(
         "select count(*) - count(distinct order_id), count(*) filter (where ordered_at is null), "
-        "count(*) / count(distinct customer_id) from read_parquet($f)", {"f": f}).fetchone()
+        "count(*) / count(distinct customer_id) from read_parquet($f)",
+        {"f": f},
+    ).fetchone()
     assert dup == 0 and nulls == 0
     assert 1.5 < per_customer < 4  # the sample has about 2.6 orders per customer
     orphans = con.execute(
         "select count(*) from read_parquet($i) i anti join read_parquet($f) o using (order_id)",
-        {"i": str(out / "order_items" / "*.parquet"), "f": f}).fetchone()[0]
+        {"i": str(out / "order_items" / "*.parquet"), "f": f},
+    ).fetchone()[0]
     assert orphans == 0
 
 
 def test_sample_cli_with_orders(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "workbench", "sample", "--out", str(tmp_path / "s"), "--orders", "3000",
-                        "--customers", "500", "--seed", "2"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "sample",
+            "--out",
+            str(tmp_path / "s"),
+            "--orders",
+            "3000",
+            "--customers",
+            "500",
+            "--seed",
+            "2",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert "orders: 3000" in r.stdout
 
 
 def test_bench_cli_small_and_pandas_agrees(tmp_path):
     out = tmp_path / "results.md"
-    r = subprocess.run([sys.executable, "-m", "workbench", "bench", "--orders", "20000", "--data-root", str(tmp_path),
-                        "--warm-runs", "1", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "bench",
+            "--orders",
+            "20000",
+            "--data-root",
+            str(tmp_path),
+            "--warm-runs",
+            "1",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     text = out.read_text(encoding="utf-8")
     assert "## 20,000 orders" in text and "cores" in text
     for name in ("new_repeat_mix", "cohort_ltv", "subscription_retention"):
-        line = next(x for x in text.splitlines() if x.startswith(f"| {name} |") and x.rstrip().endswith("|")
-                    and ("yes" in x or "NO" in x))
+        line = next(
+            x
+            for x in text.splitlines()
+            if x.startswith(f"| {name} |") and x.rstrip().endswith("|") and ("yes" in x or "NO" in x)
+        )
         assert line.rstrip().endswith("| yes |"), line
     # every query ran and has a row in the table
     from workbench import runner
+
     for spec in runner.list_queries():
         assert f"| {spec.name} |" in text
 
@@ -110,8 +155,12 @@ def test_big_tables_reach_the_browser_capped():
 
         components.MAX_SHOWN, components.DOWNLOAD_MAX = 50, 80  # small limits, same code paths
         for n in (60, 81):
-            components.table(pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "sales": range(n)}),
-                             f"big{n}", "col", money=("sales",))
+            components.table(
+                pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "sales": range(n)}),
+                f"big{n}",
+                "col",
+                money=("sales",),
+            )
 
     from workbench.ui import components
 
@@ -160,8 +209,14 @@ def test_page_calls_are_what_the_pages_run(sample_ds):
         calls.append((name, dict(params or {})))
         return real_run(name, params)
 
-    keys = {"00_dashboard": "dashboard", "10_new_repeat": "new_repeat", "20_retention": "retention",
-            "30_ad_media": "ad_media", "40_ltv": "ltv", "50_customers": "customers"}
+    keys = {
+        "00_dashboard": "dashboard",
+        "10_new_repeat": "new_repeat",
+        "20_retention": "retention",
+        "30_ad_media": "ad_media",
+        "40_ltv": "ltv",
+        "50_customers": "customers",
+    }
     settings = Settings()
     as_of = sample_ds.as_of(settings)
     product = sample_ds.run("subscription_summary", {}, settings)["product_id"].iloc[0]

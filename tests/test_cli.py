@@ -1,4 +1,5 @@
 """The command line contract: names, output and exit codes."""
+
 import io
 import json
 import subprocess
@@ -14,8 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(*args, lang="en"):
-    return subprocess.run([sys.executable, "-m", "workbench", "--lang", lang, *map(str, args)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "--lang", lang, *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +41,27 @@ def test_query_csv_plain_numbers_iso_dates(golden_dir):
     r = cli("query", "new_repeat_mix", "--data", golden_dir, "--param", "start=2024-01-01")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == ("period,buyers,new_customers,repeat_customers,reacquired_customers,repeat_2nd,"
-                        "repeat_3_9,repeat_10plus,orders,sales,new_sales,repeat_sales")
+    assert lines[0] == (
+        "period,buyers,new_customers,repeat_customers,reacquired_customers,repeat_2nd,"
+        "repeat_3_9,repeat_10plus,orders,sales,new_sales,repeat_sales"
+    )
     assert lines[1] == "2024-01-01,4,1,3,1,1,1,0,6,5600.0,3000.0,2600.0"
     assert lines[2] == "2024-02-01,3,1,2,0,0,1,1,3,1400.0,800.0,600.0"
 
 
 def test_query_json_and_as_of(golden_dir):
-    r = cli("query", "new_repeat_mix", "--data", golden_dir, "--as-of", "2024-01-31", "--param", "start=2024-01-01",
-            "--format", "json")
+    r = cli(
+        "query",
+        "new_repeat_mix",
+        "--data",
+        golden_dir,
+        "--as-of",
+        "2024-01-31",
+        "--param",
+        "start=2024-01-01",
+        "--format",
+        "json",
+    )
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
     assert [x["period"] for x in rows] == ["2024-01-01"]
@@ -58,16 +76,19 @@ def test_cli_matches_the_library(golden_dir):
     assert r.stdout == export.to_csv(ds.run("new_repeat_mix", {"grain": "week"}))
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("query", "nope", "--data", "{d}"), "no query called 'nope'"),
-    (("query", "new_repeat_mix", "--data", "{d}", "--param", "grain=fortnight"), "not allowed"),
-    (("query", "new_repeat_mix", "--data", "{d}", "--param", "bogus=1"), "has no parameter 'bogus'"),
-    (("query", "new_repeat_mix", "--data", "{d}", "--param", "start=yesterday"), "not a valid date"),
-    (("query", "new_repeat_mix", "--data", "{d}", "--param", "novalue"), "KEY=VALUE"),
-    (("query", "new_repeat_mix", "--data", "{d}", "--as-of", "2024-02-30"), "not a date"),
-    (("query", "new_repeat_mix", "--data", "/no/such/folder"), "does not exist"),
-    (("validate", "--data", "/no/such/folder"), "does not exist"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("query", "nope", "--data", "{d}"), "no query called 'nope'"),
+        (("query", "new_repeat_mix", "--data", "{d}", "--param", "grain=fortnight"), "not allowed"),
+        (("query", "new_repeat_mix", "--data", "{d}", "--param", "bogus=1"), "has no parameter 'bogus'"),
+        (("query", "new_repeat_mix", "--data", "{d}", "--param", "start=yesterday"), "not a valid date"),
+        (("query", "new_repeat_mix", "--data", "{d}", "--param", "novalue"), "KEY=VALUE"),
+        (("query", "new_repeat_mix", "--data", "{d}", "--as-of", "2024-02-30"), "not a date"),
+        (("query", "new_repeat_mix", "--data", "/no/such/folder"), "does not exist"),
+        (("validate", "--data", "/no/such/folder"), "does not exist"),
+    ],
+)
 def test_usage_errors_exit_2(golden_dir, args, needle):
     r = cli(*[a.format(d=golden_dir) for a in args])
     assert r.returncode == 2

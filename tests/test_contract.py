@@ -1,4 +1,5 @@
 """Contract checks: every violation is reported per table and column, and nothing is loaded."""
+
 import pandas as pd
 import pytest
 
@@ -7,10 +8,12 @@ from workbench.dataset import ContractError
 
 
 def good_orders():
-    return testdata.orders([
-        ("o1", "c1", "2024-01-01 10:00", 1000, "delivered"),
-        ("o2", "c2", "2024-01-02 10:00", 2000, "shipped"),
-    ])
+    return testdata.orders(
+        [
+            ("o1", "c1", "2024-01-01 10:00", 1000, "delivered"),
+            ("o2", "c2", "2024-01-02 10:00", 2000, "shipped"),
+        ]
+    )
 
 
 def problems(frames):
@@ -49,11 +52,13 @@ def test_wrong_type_counts_rows_and_gives_examples():
 
 
 def test_duplicate_negative_unknown_status_all_reported_at_once():
-    df = testdata.orders([
-        ("o1", "c1", "2024-01-01 10:00", 1000, "delivered"),
-        ("o1", "c2", "2024-01-02 10:00", -5, "shipped"),
-        ("o3", "c2", "2024-01-02 10:00", 10, "lost_in_space"),
-    ])
+    df = testdata.orders(
+        [
+            ("o1", "c1", "2024-01-01 10:00", 1000, "delivered"),
+            ("o1", "c2", "2024-01-02 10:00", -5, "shipped"),
+            ("o3", "c2", "2024-01-02 10:00", 10, "lost_in_space"),
+        ]
+    )
     p = problems({"orders": df})
     assert p[("orders", "order_id", "duplicate")].count == 2
     assert p[("orders", "order_id", "duplicate")].examples == ("o1",)

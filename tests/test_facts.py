@@ -4,6 +4,7 @@ sorted by (ordered_at, order_id), one at a time (SPEC §4).
 order_fact numbers orders of a customer at the same moment in the orders table's order and puts
 them in order_id order afterwards (order_fact_ties); these shops are full of such ties, with
 order ids in an order unrelated to the file's."""
+
 import random
 
 import pandas as pd
@@ -29,8 +30,11 @@ def plain_history(orders: pd.DataFrame, excluded_orders: set[str]) -> pd.DataFra
 
 def tied_shop(seed: int, date_only: bool = False) -> tuple[dict[str, pd.DataFrame], set[str]]:
     rnd = random.Random(seed)
-    moments = [f"2024-0{m}-1{d} {'00:00' if date_only else rnd.choice(['09:00', '09:00', '13:30'])}"
-               for m in (1, 2, 3) for d in (0, 1)]
+    moments = [
+        f"2024-0{m}-1{d} {'00:00' if date_only else rnd.choice(['09:00', '09:00', '13:30'])}"
+        for m in (1, 2, 3)
+        for d in (0, 1)
+    ]
     ids = [f"O{n:04d}" for n in range(400)]
     rnd.shuffle(ids)  # the file's order is not the order ids' order
     rows, items = [], []
@@ -41,8 +45,9 @@ def tied_shop(seed: int, date_only: bool = False) -> tuple[dict[str, pd.DataFram
     excluded = {i[0] for i in items if i[1] == "PX"}
     frames = {
         "orders": testdata.orders(rows),
-        "order_items": testdata.frame("order_items", items, ["order_id", "product_id", "quantity", "unit_price",
-                                                             "line_amount"]),
+        "order_items": testdata.frame(
+            "order_items", items, ["order_id", "product_id", "quantity", "unit_price", "line_amount"]
+        ),
         "products": testdata.frame("products", [("P1", False), ("PX", True)], ["product_id", "excluded"]),
     }
     return frames, excluded

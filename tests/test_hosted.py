@@ -1,4 +1,5 @@
 """Hosted instance: config, limits, the SQL sandbox (refusals, timeout, row cap), saved queries, login gate."""
+
 import time
 
 import pytest
@@ -25,8 +26,9 @@ def test_config_file_from_env(tmp_path, monkeypatch):
     assert (cfg.read_only, cfg.query_seconds, cfg.upload_bytes, cfg.auth) == (True, 3, 1024 * 1024, "password")
 
 
-@pytest.mark.parametrize("body", ['[limits]\nbogus = 1\n', '[nope]\n', '[auth]\nmode = "ldap"\n',
-                                  '[limits]\nquery_seconds = 0\n'])
+@pytest.mark.parametrize(
+    "body", ["[limits]\nbogus = 1\n", "[nope]\n", '[auth]\nmode = "ldap"\n', "[limits]\nquery_seconds = 0\n"]
+)
 def test_bad_config_refused(tmp_path, body):
     p = tmp_path / "wb.toml"
     p.write_text(body)
@@ -65,9 +67,17 @@ def test_row_limit_message():
 @pytest.fixture(scope="module")
 def snap(tmp_path_factory):
     # 3 orders of 2 customers (c1 twice): order_fact has 3 rows, customer_fact 2.
-    ds = dataset.load_frames({"orders": testdata.orders([
-        ("o1", "c1", "2025-01-05", 1000, "shipped"), ("o2", "c1", "2025-02-05", 2000, "shipped"),
-        ("o3", "c2", "2025-02-10", 500, "shipped")])})
+    ds = dataset.load_frames(
+        {
+            "orders": testdata.orders(
+                [
+                    ("o1", "c1", "2025-01-05", 1000, "shipped"),
+                    ("o2", "c1", "2025-02-05", 2000, "shipped"),
+                    ("o3", "c2", "2025-02-10", 500, "shipped"),
+                ]
+            )
+        }
+    )
     return sandbox.snapshot(ds, Settings(as_of=None).replace(as_of=ds.default_as_of), tmp_path_factory.mktemp("snap"))
 
 
@@ -112,9 +122,17 @@ def test_forbidden_statements_refused_by_the_check(case):
     assert e.value.message("en") and "{" not in e.value.message("en")
 
 
-@pytest.mark.parametrize("sql", ["select 1", "with a as (select 1 as x) select * from a", "from orders",
-                                 "select 'a/b.csv' as s from orders", "select * from orders where status = 'x.csv'",
-                                 "select 1;"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select 1",
+        "with a as (select 1 as x) select * from a",
+        "from orders",
+        "select 'a/b.csv' as s from orders",
+        "select * from orders where status = 'x.csv'",
+        "select 1;",
+    ],
+)
 def test_plain_selects_pass_the_check(sql):
     assert sandbox.check(sql)
 
@@ -133,9 +151,17 @@ def test_snapshot_holds_every_fact(snap):
         assert sandbox.run(f"select count(*) as n from {name}", snap, timeout=60).frame.columns.tolist() == ["n"]
 
 
-@pytest.mark.parametrize("sql", ["select content from read_text('/etc/passwd')", "set threads = 8",
-                                 "attach '/tmp/wb_evil.db' as e", "copy (select 1) to '/tmp/wb_evil.csv'",
-                                 "install httpfs", "create table x as select 1"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select content from read_text('/etc/passwd')",
+        "set threads = 8",
+        "attach '/tmp/wb_evil.db' as e",
+        "copy (select 1) to '/tmp/wb_evil.csv'",
+        "install httpfs",
+        "create table x as select 1",
+    ],
+)
 def test_worker_config_blocks_what_the_check_would_miss(snap, monkeypatch, sql):
     """Defence in depth: with the static check bypassed, the locked worker still refuses."""
     monkeypatch.setattr(sandbox, "check", lambda s: s)
@@ -171,16 +197,30 @@ def test_snapshot_is_read_only_copy(snap):
 
 
 def test_save_scratchpad_query_as_named_query(tmp_path):
-    path = userqueries.save("select customer_id, sales from customer_fact;", "top_customers", "Top customers",
-                            ["customer_id", "sales"], tmp_path)
+    path = userqueries.save(
+        "select customer_id, sales from customer_fact;",
+        "top_customers",
+        "Top customers",
+        ["customer_id", "sales"],
+        tmp_path,
+    )
     spec = runner.parse(path)
-    assert spec.name == "top_customers" and spec.columns == ("customer_id", "sales") and spec.description == "Top customers"
+    assert (
+        spec.name == "top_customers"
+        and spec.columns == ("customer_id", "sales")
+        and spec.description == "Top customers"
+    )
     assert path.read_text().startswith("-- top_customers: Top customers\n-- columns: customer_id, sales\n")
 
 
-@pytest.mark.parametrize("name,sql,key", [("Bad-Name", "select 1", "sql.bad_name"),
-                                          ("ok_name", "drop table orders", "sql.not_select"),
-                                          ("new_repeat_mix", "select 1", "sql.exists")])
+@pytest.mark.parametrize(
+    "name,sql,key",
+    [
+        ("Bad-Name", "select 1", "sql.bad_name"),
+        ("ok_name", "drop table orders", "sql.not_select"),
+        ("new_repeat_mix", "select 1", "sql.exists"),
+    ],
+)
 def test_save_refuses(tmp_path, name, sql, key):
     with pytest.raises(WorkbenchError) as e:
         userqueries.save(sql, name, "", ["x"], tmp_path)

@@ -1,4 +1,5 @@
 """The importer and `python -m workbench import`: encodings, Japanese headers, coercion, all-or-nothing."""
+
 import datetime as dt
 import os
 from pathlib import Path
@@ -10,9 +11,11 @@ from workbench import cli, dataset, importer, testdata
 
 HEAD = "注文番号,会員番号,注文日時,合計金額,ステータス,メモ\n"
 # 3 orders; amounts ¥1,200 (full-width yen), 3,400円, ¥５００ (full-width digits) → 1200, 3400, 500
-ROWS = ('A1,K1,2024/3/5 14:03,"￥1,200",発送済み,x\n'
-        'A2,K1,2024年3月6日,"3,400円",キャンセル,y\n'
-        'A3,K2,2024-03-07,￥５００,配送完了,z\n\n\n')
+ROWS = (
+    'A1,K1,2024/3/5 14:03,"￥1,200",発送済み,x\n'
+    'A2,K1,2024年3月6日,"3,400円",キャンセル,y\n'
+    "A3,K2,2024-03-07,￥５００,配送完了,z\n\n\n"
+)
 
 
 def snapshot(folder: Path) -> dict:
@@ -33,8 +36,11 @@ def check_golden(df):
     assert list(df.order_id) == ["A1", "A2", "A3"]
     assert [float(v) for v in df.total_amount] == [1200, 3400, 500]
     assert list(df.status) == ["shipped", "cancelled", "delivered"]
-    assert list(pd.to_datetime(df.ordered_at)) == [pd.Timestamp("2024-03-05 14:03"), pd.Timestamp("2024-03-06"),
-                                                   pd.Timestamp("2024-03-07")]
+    assert list(pd.to_datetime(df.ordered_at)) == [
+        pd.Timestamp("2024-03-05 14:03"),
+        pd.Timestamp("2024-03-06"),
+        pd.Timestamp("2024-03-07"),
+    ]
 
 
 def test_shift_jis_csv_with_japanese_headers(tmp_path, capsys):
@@ -47,8 +53,12 @@ def test_shift_jis_csv_with_japanese_headers(tmp_path, capsys):
 
 
 def test_utf8_bom_tsv(tmp_path):
-    src = write(tmp_path, "orders.tsv", (HEAD + ROWS).replace(",", "\t").replace('"', "").replace("￥1\t200", "￥1200")
-                .replace("3\t400円", "3400円"), "utf-8-sig")
+    src = write(
+        tmp_path,
+        "orders.tsv",
+        (HEAD + ROWS).replace(",", "\t").replace('"', "").replace("￥1\t200", "￥1200").replace("3\t400円", "3400円"),
+        "utf-8-sig",
+    )
     res = importer.run_import("orders", src, tmp_path / "d")
     assert res.encoding == "utf-8-sig"
     check_golden(imported(tmp_path / "d"))
@@ -62,9 +72,15 @@ def test_euc_jp_txt_with_sniffed_delimiter(tmp_path):
 
 
 def test_excel_file(tmp_path):
-    df = pd.DataFrame({"受注番号": ["A1", "A2", "A3"], "顧客ID": ["K1", "K1", "K2"],
-                       "受注日時": [dt.datetime(2024, 3, 5, 14, 3), dt.datetime(2024, 3, 6), dt.datetime(2024, 3, 7)],
-                       "支払金額": [1200, 3400, 500], "対応状況": ["発送済み", "キャンセル", "配送完了"]})
+    df = pd.DataFrame(
+        {
+            "受注番号": ["A1", "A2", "A3"],
+            "顧客ID": ["K1", "K1", "K2"],
+            "受注日時": [dt.datetime(2024, 3, 5, 14, 3), dt.datetime(2024, 3, 6), dt.datetime(2024, 3, 7)],
+            "支払金額": [1200, 3400, 500],
+            "対応状況": ["発送済み", "キャンセル", "配送完了"],
+        }
+    )
     src = tmp_path / "orders.xlsx"
     df.to_excel(src, index=False, sheet_name="受注")
     importer.run_import("orders", src, tmp_path / "d", sheet="受注")
@@ -73,13 +89,37 @@ def test_excel_file(tmp_path):
 
 def test_map_overrides_and_other_tables_stay(tmp_path):
     out = tmp_path / "d"
-    testdata.write_folder(out, {"products": testdata.frame("products", [("P1", "x")], ["product_id", "product_name"]),
-                                "orders": testdata.orders([("O9", "C9", "2024-01-01", 10, "shipped")])})
+    testdata.write_folder(
+        out,
+        {
+            "products": testdata.frame("products", [("P1", "x")], ["product_id", "product_name"]),
+            "orders": testdata.orders([("O9", "C9", "2024-01-01", 10, "shipped")]),
+        },
+    )
     before = (out / "products.parquet").read_bytes()
     src = write(tmp_path, "o.csv", "no,who,when,yen\nA1,K1,2024/3/5,100\n", "utf-8")
-    assert cli.main(["import", "--table", "orders", "--source", str(src), "--into", str(out),
-                     "--map", "order_id=no", "--map", "customer_id=who", "--map", "ordered_at=when",
-                     "--map", "total_amount=yen"]) == 0
+    assert (
+        cli.main(
+            [
+                "import",
+                "--table",
+                "orders",
+                "--source",
+                str(src),
+                "--into",
+                str(out),
+                "--map",
+                "order_id=no",
+                "--map",
+                "customer_id=who",
+                "--map",
+                "ordered_at=when",
+                "--map",
+                "total_amount=yen",
+            ]
+        )
+        == 0
+    )
     assert (out / "products.parquet").read_bytes() == before
     assert list(imported(out).order_id) == ["A1"]
 
@@ -138,11 +178,24 @@ def test_examples_capped_at_20_with_total(tmp_path):
 def test_query_on_imported_equals_parquet(tmp_path):
     frames = testdata.new_repeat_golden()
     o = frames["orders"]
-    jp = pd.DataFrame({"受注番号": o.order_id, "会員ID": o.customer_id,
-                       "購入日": o.ordered_at.dt.strftime("%Y年%-m月%-d日 %H:%M"),
-                       "売上金額": o.total_amount.map(lambda v: f"{v:,.0f}円"),
-                       "注文ステータス": o.status.map({"shipped": "発送済み", "delivered": "配送完了", "cancelled": "キャンセル",
-                                                "on_hold": "保留", "awaiting_shipment": "発送待ち", "preparing": "発送準備中"})})
+    jp = pd.DataFrame(
+        {
+            "受注番号": o.order_id,
+            "会員ID": o.customer_id,
+            "購入日": o.ordered_at.dt.strftime("%Y年%-m月%-d日 %H:%M"),
+            "売上金額": o.total_amount.map(lambda v: f"{v:,.0f}円"),
+            "注文ステータス": o.status.map(
+                {
+                    "shipped": "発送済み",
+                    "delivered": "配送完了",
+                    "cancelled": "キャンセル",
+                    "on_hold": "保留",
+                    "awaiting_shipment": "発送待ち",
+                    "preparing": "発送準備中",
+                }
+            ),
+        }
+    )
     src = tmp_path / "o.csv"
     src.write_bytes(jp.to_csv(index=False).encode("cp932"))
     out = tmp_path / "d"
@@ -157,8 +210,9 @@ def test_load_files_all_or_nothing(tmp_path):
     good = write(tmp_path, "o.csv", HEAD + ROWS, "cp932")
     bad = write(tmp_path, "p.csv", "商品コード,定価\nP1,abc\n", "utf-8")
     plan = importer.FilePlan(good, "orders", importer.propose_mapping("orders", HEAD.strip().split(",")))
-    ds, problems = importer.load_files([plan, importer.FilePlan(bad, "products", {"product_id": "商品コード",
-                                                                                   "list_price": "定価"})], tmp_path)
+    ds, problems = importer.load_files(
+        [plan, importer.FilePlan(bad, "products", {"product_id": "商品コード", "list_price": "定価"})], tmp_path
+    )
     assert ds is None and [p.code for p in problems] == ["bad_amount"]
     ds, problems = importer.load_files([plan], tmp_path)
     assert problems == [] and ds.present == ("orders",)
@@ -166,7 +220,12 @@ def test_load_files_all_or_nothing(tmp_path):
 
     info = importer.shape(ds, Settings())
     # 3 orders, A2 cancelled → 2 counted; customers K1, K2; 2024-03-05 .. 2024-03-07
-    assert (info["counted_orders"], info["customers"], str(info["first"]), str(info["last"])) == (2, 2, "2024-03-05", "2024-03-07")
+    assert (info["counted_orders"], info["customers"], str(info["first"]), str(info["last"])) == (
+        2,
+        2,
+        "2024-03-05",
+        "2024-03-07",
+    )
     import io
     import zipfile
 
@@ -199,5 +258,5 @@ def test_data_page_shows_shape_and_upload_session_only():
 def _probe() -> Path:
     d = Path(__import__("tempfile").mkdtemp())
     p = d / "probe.csv"
-    p.write_bytes("注文番号,会員番号,注文日時,合計金額\nZ1,K1,2024/01/05 10:00,\"￥1,200\"\n".encode("cp932"))
+    p.write_bytes('注文番号,会員番号,注文日時,合計金額\nZ1,K1,2024/01/05 10:00,"￥1,200"\n'.encode("cp932"))
     return p

@@ -1,5 +1,6 @@
 """LTV queries: hand-made cohorts, density, the slide 41-45 worked numbers, ROAS on an ad dimension,
 incomplete cohorts, and the KPI scorecard."""
+
 import datetime as dt
 
 import pandas as pd
@@ -29,8 +30,15 @@ def cohorts():
 
 def test_cohort_ltv_by_hand(cohorts):
     df = cohorts.run("cohort_ltv", {}, AS_OF)
-    assert list(df.columns) == ["cohort", "months_since_first", "cohort_customers", "active_customers",
-                                "orders", "sales", "cumulative_sales_per_customer"]
+    assert list(df.columns) == [
+        "cohort",
+        "months_since_first",
+        "cohort_customers",
+        "active_customers",
+        "orders",
+        "sales",
+        "cumulative_sales_per_customer",
+    ]
     got = [tuple(r) for r in df.itertuples(index=False)]
     assert got == [
         # 2024-01: A + B. m0: 3 orders, 3500 -> 1750/customer; m1: B's cancelled order only -> zeros;
@@ -72,9 +80,9 @@ def test_slide_41_43_aov_and_annual_ltv():
     ds = dataset.load_frames({"orders": testdata.orders(rows)})
     r = ds.run("ltv_summary", {"start": "2024-01-01", "end": "2024-12-31"}).iloc[0]
     assert (r["orders"], r["buyers"], r["sales"]) == (2475, 1440, 8302860.0)
-    assert r["aov"] == pytest.approx(8302860 / 2475)       # 3,354.69 (slide 41 prints 3,354.6, truncated)
+    assert r["aov"] == pytest.approx(8302860 / 2475)  # 3,354.69 (slide 41 prints 3,354.6, truncated)
     assert int(r["aov"] * 10) / 10 == 3354.6
-    assert r["annual_ltv"] == pytest.approx(5765.875)      # slide 43: 5,765.8 (truncated)
+    assert r["annual_ltv"] == pytest.approx(5765.875)  # slide 43: 5,765.8 (truncated)
     assert int(r["annual_ltv"] * 10) / 10 == 5765.8
 
 
@@ -89,13 +97,19 @@ def slide44():
         rows.append((f"p{i}b", f"P{i}", "2024-06-05 10:00", 7500, "delivered", None))
     for i in range(300):
         rows.append((f"w{i}", f"W{i}", "2024-12-05 10:00", 4000, "delivered", "W"))
-    return dataset.load_frames({
-        "orders": testdata.orders(rows, cols),
-        "ad_media": testdata.frame("ad_media", [("P", "Paper", "print"), ("W", "Web", "web")],
-                                   ["ad_code", "media_name", "media_type"]),
-        "ad_spend": testdata.frame("ad_spend", [("P", "2024-01-01", 3000000), ("P", "2024-01-02", 2000000),
-                                                ("W", "2024-12-01", 600000)], ["ad_code", "spend_date", "cost"]),
-    })
+    return dataset.load_frames(
+        {
+            "orders": testdata.orders(rows, cols),
+            "ad_media": testdata.frame(
+                "ad_media", [("P", "Paper", "print"), ("W", "Web", "web")], ["ad_code", "media_name", "media_type"]
+            ),
+            "ad_spend": testdata.frame(
+                "ad_spend",
+                [("P", "2024-01-01", 3000000), ("P", "2024-01-02", 2000000), ("W", "2024-12-01", 600000)],
+                ["ad_code", "spend_date", "cost"],
+            ),
+        }
+    )
 
 
 def test_slide_44_45_marginal_cpo_and_roas(slide44):
@@ -106,10 +120,10 @@ def test_slide_44_45_marginal_cpo_and_roas(slide44):
     assert p["complete"] and p["months_observed"] == 13
     assert p["ltv"] == 15000.0 and p["orders_per_customer"] == 2.0
     assert p["cost"] == 5000000.0 and p["cpo"] == 5000.0
-    assert p["marginal_cpo"] == pytest.approx(5300.0)       # slide 44: 15,000 - 9,700,000 / 1,000
-    assert p["roas"] == pytest.approx(300.0)                # slide 45: 15,000 / 5,000 x 100
+    assert p["marginal_cpo"] == pytest.approx(5300.0)  # slide 44: 15,000 - 9,700,000 / 1,000
+    assert p["roas"] == pytest.approx(300.0)  # slide 45: 15,000 / 5,000 x 100
     assert p["cpo_within_marginal"]
-    assert p["break_even_cpo"] == pytest.approx(5300.0)     # target ROAS 100% -> break-even = 限界CPO
+    assert p["break_even_cpo"] == pytest.approx(5300.0)  # target ROAS 100% -> break-even = 限界CPO
 
 
 def test_incomplete_cohort_is_flagged_not_compared(slide44):
@@ -145,8 +159,11 @@ def test_kpi_scorecard_names_missing_tables(cohorts):
     df = cohorts.run("kpi_scorecard", {}, AS_OF)
     assert list(df["kpi"]) == ["annual_ltv", "avg_deliveries", "existing_aov", "upgrade_rate"]
     assert df.set_index("kpi")["needs"].to_dict() == {
-        "annual_ltv": "products, order_items", "avg_deliveries": "subscriptions",
-        "existing_aov": "products", "upgrade_rate": "products, order_items"}
+        "annual_ltv": "products, order_items",
+        "avg_deliveries": "subscriptions",
+        "existing_aov": "products",
+        "upgrade_rate": "products, order_items",
+    }
     # annual LTV is known without products: (1500 + 700 + 2000 + 300) / 3 buyers = 1,500
     assert df.set_index("kpi").loc["annual_ltv", "value"] == 1500.0
 
@@ -154,20 +171,27 @@ def test_kpi_scorecard_names_missing_tables(cohorts):
 def test_kpi_scorecard_by_hand():
     # T: trial (T1, list 1,000) then main (M1, list 4,000) -> upgraded; U: trial only; V: main only.
     # subscription S1 of V: 3 counted deliveries; S2 of T: 1 delivery + a cancelled one.
-    products = testdata.frame("products", [("T1", "trial", 1000), ("M1", "main", 4000)],
-                              ["product_id", "product_role", "list_price"])
+    products = testdata.frame(
+        "products", [("T1", "trial", 1000), ("M1", "main", 4000)], ["product_id", "product_role", "list_price"]
+    )
     cols = ["order_id", "customer_id", "ordered_at", "total_amount", "status", "order_kind", "subscription_id"]
-    orders = testdata.orders([
-        ("t1", "T", "2024-01-01 10:00", 1000, "delivered", "normal", None),
-        ("t2", "T", "2024-01-10 10:00", 4000, "delivered", "subscription", "S2"),
-        ("t3", "T", "2024-02-10 10:00", 4000, "cancelled", "subscription", "S2"),
-        ("u1", "U", "2024-01-02 10:00", 1000, "delivered", "normal", None),
-        ("v1", "V", "2024-01-03 10:00", 4000, "delivered", "subscription", "S1"),
-        ("v2", "V", "2024-02-03 10:00", 4000, "delivered", "subscription", "S1"),
-        ("v3", "V", "2024-03-03 10:00", 4000, "delivered", "subscription", "S1"),
-    ], cols)
-    items = testdata.frame("order_items", [("t1", "T1"), ("t2", "M1"), ("t3", "M1"), ("u1", "T1"),
-                                           ("v1", "M1"), ("v2", "M1"), ("v3", "M1")], ["order_id", "product_id"])
+    orders = testdata.orders(
+        [
+            ("t1", "T", "2024-01-01 10:00", 1000, "delivered", "normal", None),
+            ("t2", "T", "2024-01-10 10:00", 4000, "delivered", "subscription", "S2"),
+            ("t3", "T", "2024-02-10 10:00", 4000, "cancelled", "subscription", "S2"),
+            ("u1", "U", "2024-01-02 10:00", 1000, "delivered", "normal", None),
+            ("v1", "V", "2024-01-03 10:00", 4000, "delivered", "subscription", "S1"),
+            ("v2", "V", "2024-02-03 10:00", 4000, "delivered", "subscription", "S1"),
+            ("v3", "V", "2024-03-03 10:00", 4000, "delivered", "subscription", "S1"),
+        ],
+        cols,
+    )
+    items = testdata.frame(
+        "order_items",
+        [("t1", "T1"), ("t2", "M1"), ("t3", "M1"), ("u1", "T1"), ("v1", "M1"), ("v2", "M1"), ("v3", "M1")],
+        ["order_id", "product_id"],
+    )
     ds = dataset.load_frames({"orders": orders, "order_items": items, "products": products})
     df = ds.run("kpi_scorecard", {}, AS_OF).set_index("kpi")
     assert df["needs"].isna().all()
@@ -209,12 +233,19 @@ def test_cohort_sales_leave_out_orders_with_excluded_products():
     """Cohort LTV and 限界CPO/ROAS are customer-level (seed 000: retention and acquisition figures
     leave out 抽出対象除外 purchases): A's a2 holds the excluded product PX, so January's cohort
     has A's a1 1,000 and B's b1 2,000, and A is active in March only through a3."""
-    rows = [("a1", "A", "2024-01-10 10:00", 1000, "delivered"), ("a2", "A", "2024-02-20 10:00", 9000, "delivered"),
-            ("a3", "A", "2024-03-05 10:00", 700, "delivered"), ("b1", "B", "2024-01-15 10:00", 2000, "delivered")]
+    rows = [
+        ("a1", "A", "2024-01-10 10:00", 1000, "delivered"),
+        ("a2", "A", "2024-02-20 10:00", 9000, "delivered"),
+        ("a3", "A", "2024-03-05 10:00", 700, "delivered"),
+        ("b1", "B", "2024-01-15 10:00", 2000, "delivered"),
+    ]
     frames = {
         "orders": testdata.orders(rows),
-        "order_items": testdata.frame("order_items", [("a2", "PX", 1, 9000, 9000), ("a1", "P1", 1, 1000, 1000)],
-                                      ["order_id", "product_id", "quantity", "unit_price", "line_amount"]),
+        "order_items": testdata.frame(
+            "order_items",
+            [("a2", "PX", 1, 9000, 9000), ("a1", "P1", 1, 1000, 1000)],
+            ["order_id", "product_id", "quantity", "unit_price", "line_amount"],
+        ),
         "products": testdata.frame("products", [("PX", True), ("P1", False)], ["product_id", "excluded"]),
     }
     ds = dataset.load_frames(frames)
@@ -230,15 +261,26 @@ def test_annual_ltv_buyers_with_excluded_products_in_summary_and_scorecard():
     """年間平均LTV = sales ÷ buyers, written in ltv_summary and in kpi_scorecard: the buyers are every
     customer with a counted order in the period, excluded products included. In February A's only
     order (a2) and E's only order (e1) hold the excluded product PX; both are buyers there."""
-    rows = [("a1", "A", "2024-01-10 10:00", 1000, "delivered"), ("a2", "A", "2024-02-20 10:00", 9000, "delivered"),
-            ("a3", "A", "2024-03-05 10:00", 700, "delivered"), ("b1", "B", "2024-01-15 10:00", 2000, "delivered"),
-            ("e1", "E", "2024-02-05 10:00", 500, "delivered")]
+    rows = [
+        ("a1", "A", "2024-01-10 10:00", 1000, "delivered"),
+        ("a2", "A", "2024-02-20 10:00", 9000, "delivered"),
+        ("a3", "A", "2024-03-05 10:00", 700, "delivered"),
+        ("b1", "B", "2024-01-15 10:00", 2000, "delivered"),
+        ("e1", "E", "2024-02-05 10:00", 500, "delivered"),
+    ]
     frames = {
         "orders": testdata.orders(rows),
-        "order_items": testdata.frame("order_items", [("a1", "P1", 1, 1000, 1000), ("a2", "PX", 1, 9000, 9000),
-                                                      ("a3", "P1", 1, 700, 700), ("b1", "P1", 1, 2000, 2000),
-                                                      ("e1", "PX", 1, 500, 500)],
-                                      ["order_id", "product_id", "quantity", "unit_price", "line_amount"]),
+        "order_items": testdata.frame(
+            "order_items",
+            [
+                ("a1", "P1", 1, 1000, 1000),
+                ("a2", "PX", 1, 9000, 9000),
+                ("a3", "P1", 1, 700, 700),
+                ("b1", "P1", 1, 2000, 2000),
+                ("e1", "PX", 1, 500, 500),
+            ],
+            ["order_id", "product_id", "quantity", "unit_price", "line_amount"],
+        ),
         "products": testdata.frame("products", [("PX", True), ("P1", False)], ["product_id", "excluded"]),
     }
     ds = dataset.load_frames(frames)
@@ -261,8 +303,12 @@ def test_annual_ltv_buyers_with_excluded_products_in_summary_and_scorecard():
 def test_annual_ltv_is_the_same_in_summary_and_scorecard(sample_ds):
     """The two files that compute 年間平均LTV agree on the sample shop over several periods."""
     as_of = sample_ds.default_as_of
-    for start, end in [(None, None), (as_of - dt.timedelta(days=364), as_of),
-                       (as_of - dt.timedelta(days=200), as_of - dt.timedelta(days=20)), (None, as_of - dt.timedelta(days=300))]:
+    for start, end in [
+        (None, None),
+        (as_of - dt.timedelta(days=364), as_of),
+        (as_of - dt.timedelta(days=200), as_of - dt.timedelta(days=20)),
+        (None, as_of - dt.timedelta(days=300)),
+    ]:
         params = {"start": start, "end": end}
         summary = sample_ds.run("ltv_summary", params).iloc[0]
         card = sample_ds.run("kpi_scorecard", params).set_index("kpi")

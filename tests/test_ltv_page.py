@@ -1,4 +1,5 @@
 """AppTest of the LTV・ROAS page on the sample shop."""
+
 from tests.test_app import open_page
 
 PAGE = "pages/views/40_ltv.py"

@@ -1,4 +1,5 @@
 """Subscription retention: slide 15, the identity, censoring, stops and Kaplan–Meier."""
+
 import datetime as dt
 import math
 
@@ -57,8 +58,11 @@ def test_identity_on_random_contracts():
     from hypothesis import given, settings, strategies as st
 
     @settings(max_examples=20, deadline=None)
-    @given(st.lists(st.tuples(st.integers(0, 8), st.sampled_from(["active", "paused", "cancelled"])),
-                    min_size=1, max_size=30))
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, 8), st.sampled_from(["active", "paused", "cancelled"])), min_size=1, max_size=30
+        )
+    )
     def check(spec):
         ds = dataset.load_frames(testdata.contracts(spec))
         w = waterfall(ds, max_delivery=9)
@@ -100,8 +104,10 @@ def test_contracts_derived_from_orders_when_no_subscriptions_table():
     frames = testdata.retention_slide15()
     orders = frames["orders"]
     # without the table only contracts with orders exist; mark the cancelled ones by a last cancelled order
-    extra = testdata.orders([("X1", "C004", "2024-02-01", 3000, "cancelled", "subscription", "S004", 2)],
-                            testdata.ORDER_COLUMNS + ["order_kind", "subscription_id", "subscription_seq"])
+    extra = testdata.orders(
+        [("X1", "C004", "2024-02-01", 3000, "cancelled", "subscription", "S004", 2)],
+        testdata.ORDER_COLUMNS + ["order_kind", "subscription_id", "subscription_seq"],
+    )
     ds = dataset.load_frames({"orders": pd.concat([orders, extra], ignore_index=True)})
     s = ds.run("subscription_summary", {}, S).iloc[0]
     assert s.contracts == 10  # the three contracts without any order are unknown
@@ -110,8 +116,9 @@ def test_contracts_derived_from_orders_when_no_subscriptions_table():
 
 def test_kaplan_meier_by_hand():
     # A d=1 cancelled, B d=1 active, C d=2 cancelled, D d=3 active, E d=3 cancelled
-    ds = dataset.load_frames(testdata.contracts(
-        [(1, "cancelled"), (1, "active"), (2, "cancelled"), (3, "active"), (3, "cancelled")]))
+    ds = dataset.load_frames(
+        testdata.contracts([(1, "cancelled"), (1, "active"), (2, "cancelled"), (3, "active"), (3, "cancelled")])
+    )
     km = ds.run("subscription_survival", {"max_delivery": 4}, S).set_index("delivery_no")
     assert km.at_risk.tolist() == [5, 4, 3, 1]
     assert km.churned.tolist() == [0, 1, 1, 1]

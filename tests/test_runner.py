@@ -1,4 +1,5 @@
 """The query runner: headers, parameter validation, binding."""
+
 import datetime as dt
 from pathlib import Path
 
@@ -24,8 +25,12 @@ def test_every_query_file_parses_and_declares_what_it_uses():
 
 
 def test_header_parse(tmp_path):
-    d = write(tmp_path, "q", "-- q: a test\n-- param n int = 3: a number\n-- param g text = 'a' {a|b}: pick\n"
-                             "-- columns: x,\n--   y\nselect $n as x, $g as y\n")
+    d = write(
+        tmp_path,
+        "q",
+        "-- q: a test\n-- param n int = 3: a number\n-- param g text = 'a' {a|b}: pick\n"
+        "-- columns: x,\n--   y\nselect $n as x, $g as y\n",
+    )
     spec = runner.get_query("q", d)
     assert [p.name for p in spec.params] == ["n", "g"]
     assert spec.param("g").choices == ("a", "b")
@@ -45,13 +50,16 @@ def test_bind_defaults_settings_and_conversion():
     assert bound == {"grain": "month", "start": dt.date(2024, 1, 1), "end": None, "reacquire_days": 100}
 
 
-@pytest.mark.parametrize("params,key", [
-    ({"nope": "1"}, "query.unknown_param"),
-    ({"grain": "fortnight"}, "query.bad_choice"),
-    ({"start": "2024-13-01"}, "query.bad_value"),
-    ({"reacquire_days": "ten"}, "query.bad_value"),
-    ({"reacquire_days": "1.5"}, "query.bad_value"),
-])
+@pytest.mark.parametrize(
+    "params,key",
+    [
+        ({"nope": "1"}, "query.unknown_param"),
+        ({"grain": "fortnight"}, "query.bad_choice"),
+        ({"start": "2024-13-01"}, "query.bad_value"),
+        ({"reacquire_days": "ten"}, "query.bad_value"),
+        ({"reacquire_days": "1.5"}, "query.bad_value"),
+    ],
+)
 def test_bad_parameters(params, key):
     with pytest.raises(QueryError) as exc:
         runner.bind(runner.get_query("new_repeat_mix"), params, Settings())
@@ -82,7 +90,8 @@ def test_a_fact_may_be_an_update_of_an_earlier_one(tmp_path):
     bad = write(tmp_path, "w", "-- w: bad\n-- build: index\n-- columns: x\nselect 1 as x\n")
     with pytest.raises(QueryError):
         runner.get_query("w", bad)
-    with_params = write(tmp_path, "p", "-- p: an update\n-- build: update\n-- param n int = 1: n\n-- columns: x\n"
-                                       "update t set x = $n\n")
+    with_params = write(
+        tmp_path, "p", "-- p: an update\n-- build: update\n-- param n int = 1: n\n-- columns: x\nupdate t set x = $n\n"
+    )
     with pytest.raises(QueryError):
         runner.get_query("p", with_params)

@@ -1,4 +1,5 @@
 """The sample-shop generator: deterministic, on contract, referentially whole, realistic enough."""
+
 import subprocess
 import sys
 import time
@@ -91,13 +92,21 @@ def test_required_unique_non_negative_and_allowed_values(con):
             if col.allowed:
                 bad = con.execute(
                     f'select distinct "{col.name}" from {name} where "{col.name}" is not null '
-                    f'and "{col.name}" not in (select unnest($a))', {"a": list(col.allowed)}).fetchall()
+                    f'and "{col.name}" not in (select unnest($a))',
+                    {"a": list(col.allowed)},
+                ).fetchall()
                 assert bad == [], (name, col.name, bad)
 
 
 def test_order_ids_ascend_with_time_and_span(con):
-    assert scalar(con, "select count(*) from (select order_id, ordered_at, lag(ordered_at) over (order by order_id) p "
-                       "from orders) where ordered_at < p") == 0
+    assert (
+        scalar(
+            con,
+            "select count(*) from (select order_id, ordered_at, lag(ordered_at) over (order by order_id) p "
+            "from orders) where ordered_at < p",
+        )
+        == 0
+    )
     assert scalar(con, "select bool_and(regexp_matches(order_id, '^O[0-9]{7}$')) from orders")
     assert str(scalar(con, "select min(ordered_at)::date from orders")) >= "2024-11-01"
     assert str(scalar(con, "select max(ordered_at)::date from orders")) == "2026-10-31"
@@ -106,32 +115,47 @@ def test_order_ids_ascend_with_time_and_span(con):
 def test_amounts_add_up(con):
     assert scalar(con, "select count(*) from order_items where line_amount <> quantity * unit_price") == 0
     assert scalar(con, "select count(*) from order_items where quantity < 1") == 0
-    bad = scalar(con, """
+    bad = scalar(
+        con,
+        """
         select count(*) from orders o
         join (select order_id, sum(line_amount) s from order_items group by 1) i using (order_id)
-        where o.total_amount <> i.s + o.shipping_fee - o.discount_amount - o.points_used""")
+        where o.total_amount <> i.s + o.shipping_fee - o.discount_amount - o.points_used""",
+    )
     assert bad == 0
-    assert scalar(con, "select count(*) from orders where total_amount < 0 or discount_amount < 0 "
-                       "or points_used < 0 or shipping_fee not in (0, 550)") == 0
+    assert (
+        scalar(
+            con,
+            "select count(*) from orders where total_amount < 0 or discount_amount < 0 "
+            "or points_used < 0 or shipping_fee not in (0, 550)",
+        )
+        == 0
+    )
 
 
 # ------------------------------------------------------------------ referential integrity
-@pytest.mark.parametrize("child, column, parent, key", [
-    ("order_items", "order_id", "orders", "order_id"),
-    ("order_items", "product_id", "products", "product_id"),
-    ("orders", "customer_id", "customers", "customer_id"),
-    ("orders", "subscription_id", "subscriptions", "subscription_id"),
-    ("orders", "ad_code", "ad_media", "ad_code"),
-    ("subscriptions", "customer_id", "customers", "customer_id"),
-    ("subscriptions", "product_id", "products", "product_id"),
-    ("subscriptions", "ad_code", "ad_media", "ad_code"),
-    ("ad_media", "landing_product_id", "products", "product_id"),
-    ("ad_spend", "ad_code", "ad_media", "ad_code"),
-    ("ad_traffic", "ad_code", "ad_media", "ad_code"),
-])
+@pytest.mark.parametrize(
+    "child, column, parent, key",
+    [
+        ("order_items", "order_id", "orders", "order_id"),
+        ("order_items", "product_id", "products", "product_id"),
+        ("orders", "customer_id", "customers", "customer_id"),
+        ("orders", "subscription_id", "subscriptions", "subscription_id"),
+        ("orders", "ad_code", "ad_media", "ad_code"),
+        ("subscriptions", "customer_id", "customers", "customer_id"),
+        ("subscriptions", "product_id", "products", "product_id"),
+        ("subscriptions", "ad_code", "ad_media", "ad_code"),
+        ("ad_media", "landing_product_id", "products", "product_id"),
+        ("ad_spend", "ad_code", "ad_media", "ad_code"),
+        ("ad_traffic", "ad_code", "ad_media", "ad_code"),
+    ],
+)
 def test_referential_integrity(con, child, column, parent, key):
-    missing = scalar(con, f"select count(*) from {child} c where c.{column} is not null "
-                          f"and c.{column} not in (select {key} from {parent})")
+    missing = scalar(
+        con,
+        f"select count(*) from {child} c where c.{column} is not null "
+        f"and c.{column} not in (select {key} from {parent})",
+    )
     assert missing == 0
 
 
@@ -143,17 +167,30 @@ def test_every_order_has_items_and_every_customer_an_order(con):
 
 # ------------------------------------------------------------------ subscriptions
 def test_subscription_seq_consecutive_per_contract(con):
-    assert scalar(con, """
+    assert (
+        scalar(
+            con,
+            """
         select count(*) from (
             select subscription_seq, row_number() over (partition by subscription_id order by ordered_at, order_id) rn
             from orders where subscription_id is not null)
-        where subscription_seq <> rn""") == 0
-    assert scalar(con, "select count(*) from orders where (order_kind = 'subscription') <> (subscription_id is not null)"
-                       " or (subscription_id is null) <> (subscription_seq is null)") == 0
+        where subscription_seq <> rn""",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            con,
+            "select count(*) from orders where (order_kind = 'subscription') <> (subscription_id is not null)"
+            " or (subscription_id is null) <> (subscription_seq is null)",
+        )
+        == 0
+    )
 
 
 def test_subscriptions_agree_with_orders(con):
-    rows = con.execute("""
+    rows = con.execute(
+        """
         with o as (
             select subscription_id,
                    min(ordered_at) filter (where subscription_seq = 1) as first_at,
@@ -165,7 +202,9 @@ def test_subscriptions_agree_with_orders(con):
         select s.subscription_id, s.status, s.started_at, o.first_at, s.cancelled_at, o.last_at,
                s.ad_code is not distinct from o.first_code, s.customer_id = o.customer_id, o.customers,
                s.cancel_reason
-        from subscriptions s left join o using (subscription_id)""", {"c": list(COUNTED)}).fetchall()
+        from subscriptions s left join o using (subscription_id)""",
+        {"c": list(COUNTED)},
+    ).fetchall()
     assert rows
     for sid, status, started, first_at, cancelled_at, last_at, same_code, same_cust, ncust, reason in rows:
         assert started == first_at, sid
@@ -184,29 +223,51 @@ def test_subscriptions_agree_with_orders(con):
 
 # ------------------------------------------------------------------ shape of the shop
 def test_trial_orders_hold_no_main_product(con):
-    assert scalar(con, """
+    assert (
+        scalar(
+            con,
+            """
         select count(*) from (
             select order_id, bool_or(p.product_role = 'trial') t, bool_or(p.product_role = 'main') m
             from order_items i join products p using (product_id) group by 1)
-        where t and m""") == 0
+        where t and m""",
+        )
+        == 0
+    )
 
 
 def test_the_shop_has_something_to_show(con):
     roles = dict(con.execute("select product_role, count(*) from products group by 1").fetchall())
     assert roles["trial"] >= 2 and roles["main"] >= 4 and roles["gift"] == 1
     assert scalar(con, "select count(*) from products where excluded") == 1
-    assert scalar(con, "select count(*) from products where product_role = 'trial' and list_price not between 500 and 1980") == 0
-    assert scalar(con, "select count(*) from products where is_subscription and list_price not between 3000 and 6000") == 0
+    assert (
+        scalar(
+            con, "select count(*) from products where product_role = 'trial' and list_price not between 500 and 1980"
+        )
+        == 0
+    )
+    assert (
+        scalar(con, "select count(*) from products where is_subscription and list_price not between 3000 and 6000") == 0
+    )
     statuses = {r[0] for r in con.execute("select distinct status from orders").fetchall()}
     assert {"delivered", "cancelled"} <= statuses
     assert scalar(con, "select count(*) from orders where ordered_at > timestamp '2026-10-31 23:59:59'") == 0
     # two-step codes land customers on trials, and some of them upgrade
-    trials = scalar(con, """select count(*) from orders o join order_items i using (order_id)
-                            join products p using (product_id) where p.product_role = 'trial'""")
+    trials = scalar(
+        con,
+        """select count(*) from orders o join order_items i using (order_id)
+                            join products p using (product_id) where p.product_role = 'trial'""",
+    )
     assert trials > 0
     assert scalar(con, "select count(*) from ad_spend where cost = 0") > 0
-    assert scalar(con, """select count(*) from ad_traffic t join ad_media m using (ad_code)
-                          where m.media_type not in ('web', 'affiliate')""") == 0
+    assert (
+        scalar(
+            con,
+            """select count(*) from ad_traffic t join ad_media m using (ad_code)
+                          where m.media_type not in ('web', 'affiliate')""",
+        )
+        == 0
+    )
     assert scalar(con, "select count(*) from ad_traffic where clicks < visits") == 0
     assert scalar(con, "select count(*) from orders where ad_code is null") > 0
 

@@ -1,4 +1,5 @@
 """Structure: a headless core, documented settings and queries, a complete catalogue."""
+
 import re
 import subprocess
 import sys
@@ -10,11 +11,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_core_does_not_import_streamlit():
-    code = ("import sys, pkgutil, importlib, workbench\n"
-            "for m in pkgutil.walk_packages(workbench.__path__, 'workbench.'):\n"
-            "    if not m.name.startswith('workbench.ui') and m.name != 'workbench.__main__':\n"
-            "        importlib.import_module(m.name)\n"
-            "assert 'streamlit' not in sys.modules, 'streamlit imported by the core'\n")
+    code = (
+        "import sys, pkgutil, importlib, workbench\n"
+        "for m in pkgutil.walk_packages(workbench.__path__, 'workbench.'):\n"
+        "    if not m.name.startswith('workbench.ui') and m.name != 'workbench.__main__':\n"
+        "        importlib.import_module(m.name)\n"
+        "assert 'streamlit' not in sys.modules, 'streamlit imported by the core'\n"
+    )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 

@@ -7,6 +7,7 @@ Then run the plain pandas versions of new_repeat_mix, cohort_ltv and subscriptio
 (`pandas_ref`) on the same data, check that they give the same results, and compare the times.
 Results go to stdout and, as Markdown, to `bench/results.md`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,10 +27,12 @@ from .limits import MAX_SHOWN
 from .dataset import load_folder, table_files
 from .settings import Settings
 
+
 def page_calls(as_of: dt.date, settings: Settings, subscription_product: str | None) -> list[tuple[str, str, dict]]:
     """Every query each page runs when it is opened, with the parameters its widgets start with:
     (page, query, parameters). tests/test_bench.py records what the pages run and checks this list.
     subscription_product: the product the retention page starts on (subscription_summary's first)."""
+
     def day(n: int) -> dt.date:
         return as_of - dt.timedelta(days=n)
 
@@ -46,23 +49,47 @@ def page_calls(as_of: dt.date, settings: Settings, subscription_product: str | N
         ("dashboard", "campaign_summary", {}),
         ("dashboard", "order_mix", {"grain": "month", "start": day(730), "end": as_of}),
         ("new_repeat", "new_repeat_mix", {"grain": "all", **year, "reacquire_days": settings.reacquire_days}),
-        ("new_repeat", "new_repeat_mix", {"grain": "all", "start": day(729), "end": day(365),
-                                          "reacquire_days": settings.reacquire_days}),
-        ("new_repeat", "new_repeat_mix", {"grain": "month", "start": None, "end": None,
-                                          "reacquire_days": settings.reacquire_days}),
+        (
+            "new_repeat",
+            "new_repeat_mix",
+            {"grain": "all", "start": day(729), "end": day(365), "reacquire_days": settings.reacquire_days},
+        ),
+        (
+            "new_repeat",
+            "new_repeat_mix",
+            {"grain": "month", "start": None, "end": None, "reacquire_days": settings.reacquire_days},
+        ),
         ("retention", "subscription_summary", {}),
         ("retention", "subscription_stops", {"grain": "year", "by": "ad_code"}),
-        ("retention", "subscription_retention", {"product_id": subscription_product, "ad_code": None,
-                                                 "started_from": None, "started_to": None, "max_delivery": 12}),
+        (
+            "retention",
+            "subscription_retention",
+            {
+                "product_id": subscription_product,
+                "ad_code": None,
+                "started_from": None,
+                "started_to": None,
+                "max_delivery": 12,
+            },
+        ),
         ("retention", "subscription_survival", {"product_id": subscription_product, "max_delivery": 12}),
         ("retention", "subscription_stops", {"by": "total"}),
         ("ad_media", "ad_media_summary", {**year, "upgrade_window_days": None, "group_by": "ad_code"}),
         ("ad_media", "ad_hourly", {**year, "ad_code": None}),
         ("ad_media", "ad_winning_formula", {**year, "upgrade_window_days": None}),
         ("ltv", "cohort_ltv", {"cohort_by": "first_month", "start": None, "end": None, "horizon_months": 24}),
-        ("ltv", "ltv_roas", {"cohort_by": "first_month", "start": None, "end": None,
-                             "ltv_months": settings.ltv_months,
-                             "variable_cost_per_order": settings.variable_cost_per_order, "target_roas": 100.0}),
+        (
+            "ltv",
+            "ltv_roas",
+            {
+                "cohort_by": "first_month",
+                "start": None,
+                "end": None,
+                "ltv_months": settings.ltv_months,
+                "variable_cost_per_order": settings.variable_cost_per_order,
+                "target_roas": 100.0,
+            },
+        ),
         ("ltv", "ltv_summary", year),
         ("ltv", "kpi_scorecard", year),
         ("customers", "customer_classes", {}),
@@ -74,10 +101,27 @@ def page_calls(as_of: dt.date, settings: Settings, subscription_product: str | N
         ("customers", "customer_abc_curve", {"measure": "sales", "points": 500}),
         ("customers", "segment_movement", {"segmentation": "cpm", "from_date": day(7), "to_date": as_of}),
         ("customers", "customer_cancel_reasons", {}),
-        ("customers", "extract_customers", {
-            "segmentation": "cpm", "segments": None, "min_recency": None, "max_recency": None, "min_orders": None,
-            "max_orders": None, "bought": None, "not_bought": None, "birth_month": None, "mail_optin": None,
-            "dm_optin": None, "call_optin": None, "cancel_reasons": None, "stopped_only": False, "limit": MAX_SHOWN}),
+        (
+            "customers",
+            "extract_customers",
+            {
+                "segmentation": "cpm",
+                "segments": None,
+                "min_recency": None,
+                "max_recency": None,
+                "min_orders": None,
+                "max_orders": None,
+                "bought": None,
+                "not_bought": None,
+                "birth_month": None,
+                "mail_optin": None,
+                "dm_optin": None,
+                "call_optin": None,
+                "cancel_reasons": None,
+                "stopped_only": False,
+                "limit": MAX_SHOWN,
+            },
+        ),
         ("customers", "customer_profile", {}),
     ]
 
@@ -94,10 +138,10 @@ def peak_rss_gib() -> float:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024 ** 2
+                return int(line.split()[1]) / 1024**2
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # never resets
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # never resets
 
 
 def reset_peak() -> None:
@@ -116,8 +160,14 @@ def machine() -> dict:
                 mem = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return {"cores": os.cpu_count(), "memory_gib": round(mem / 1024 ** 3, 1), "date": dt.date.today().isoformat(),
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__}
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 1024**3, 1),
+        "date": dt.date.today().isoformat(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pd.__version__,
+    }
 
 
 def default_memory_limit() -> str:
@@ -210,15 +260,24 @@ def _comparable(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         values = df[col].dropna()
         is_date = pd.api.types.is_datetime64_any_dtype(df[col]) or (
-            df[col].dtype == object and len(values) > 0 and isinstance(values.iloc[0], dt.date))
+            df[col].dtype == object and len(values) > 0 and isinstance(values.iloc[0], dt.date)
+        )
         if is_date:
             df[col] = pd.to_datetime(df[col]).dt.strftime("%Y-%m-%d")
     return df
 
 
-def run_size(orders: int, data_root: Path, warm_runs: int = 2, pandas_check: bool = True, seed: int = 7,
-             memory_limit: str | None = None, temp_dir: Path | None = None, load_runs: int = 3,
-             log=print) -> SizeResult:
+def run_size(
+    orders: int,
+    data_root: Path,
+    warm_runs: int = 2,
+    pandas_check: bool = True,
+    seed: int = 7,
+    memory_limit: str | None = None,
+    temp_dir: Path | None = None,
+    load_runs: int = 3,
+    log=print,
+) -> SizeResult:
     folder, gen_s = ensure_data(orders, data_root, seed)
     if gen_s is not None:
         log(f"  generated {orders:,} orders in {gen_s:.1f} s")
@@ -230,8 +289,9 @@ def run_size(orders: int, data_root: Path, warm_runs: int = 2, pandas_check: boo
     for i in range(max(1, load_runs)):
         gc.collect()
         reset_peak()
-        ds, load_s = _timed(lambda: load_folder(folder, memory_limit=memory_limit,
-                                                 temp_directory=str(temp_dir) if temp_dir else None))
+        ds, load_s = _timed(
+            lambda: load_folder(folder, memory_limit=memory_limit, temp_directory=str(temp_dir) if temp_dir else None)
+        )
         _, facts_s = _timed(lambda: ds.facts_schema(settings))
         builds.append((load_s, facts_s))
         log(f"  build {i + 1}: load {load_s:.2f} s, facts {facts_s:.2f} s, load + facts {load_s + facts_s:.2f} s")
@@ -240,15 +300,26 @@ def run_size(orders: int, data_root: Path, warm_runs: int = 2, pandas_check: boo
         ds.close()
         del ds
     load_s, facts_s = sorted(builds, key=sum)[(len(builds) - 1) // 2]
-    res = SizeResult(orders, str(folder), gen_s, load_s, facts_s, peak_rss_gib(),
-                     storage="memory" if ds.database == ":memory:" else "file", memory_limit=memory_limit,
-                     load_runs=builds)
-    log(f"  {res.storage} database, memory_limit {memory_limit}: load {load_s:.2f} s, facts {facts_s:.2f} s "
-        f"(median of {len(builds)}), peak RSS {res.rss_after_facts:.2f} GiB")
+    res = SizeResult(
+        orders,
+        str(folder),
+        gen_s,
+        load_s,
+        facts_s,
+        peak_rss_gib(),
+        storage="memory" if ds.database == ":memory:" else "file",
+        memory_limit=memory_limit,
+        load_runs=builds,
+    )
+    log(
+        f"  {res.storage} database, memory_limit {memory_limit}: load {load_s:.2f} s, facts {facts_s:.2f} s "
+        f"(median of {len(builds)}), peak RSS {res.rss_after_facts:.2f} GiB"
+    )
 
     def measure(name: str, params: dict, keep: bool = False) -> tuple[pd.DataFrame | None, int, float, float]:
         """cold and warm seconds of a query streamed through Arrow: a list of millions of customers
         is counted, not held (the CLI writes it the same way); keep: the result, for pandas."""
+
         def once():
             rows, frames = 0, []
             for batch in ds.stream(name, params, settings):
@@ -256,6 +327,7 @@ def run_size(orders: int, data_root: Path, warm_runs: int = 2, pandas_check: boo
                 if keep:
                     frames.append(batch)
             return rows, pd.concat(frames, ignore_index=True) if keep else None
+
         (rows, df), cold, warm = _cold_warm(once, warm_runs)
         return df, rows, cold, warm
 
@@ -301,8 +373,10 @@ def run_size(orders: int, data_root: Path, warm_runs: int = 2, pandas_check: boo
             ok, why = pandas_ref.same(_comparable(pdf), _comparable(results[name]), COMPARED[name])
             c = Comparison(name, ok, why, secs, res.pandas_prep_s, warm_of[name])
             res.comparisons.append(c)
-            log(f"  {name:28s} pandas {c.pandas_s:7.3f} s ({secs:.3f} s without its order fact)  workbench {c.workbench_s:7.3f} s  ×{c.ratio:6.1f}  "
-                f"equal: {'yes' if ok else 'NO ' + why}")
+            log(
+                f"  {name:28s} pandas {c.pandas_s:7.3f} s ({secs:.3f} s without its order fact)  workbench {c.workbench_s:7.3f} s  ×{c.ratio:6.1f}  "
+                f"equal: {'yes' if ok else 'NO ' + why}"
+            )
         del frames, f
     res.peak_rss = peak_rss_gib()
     ds.close()
@@ -337,25 +411,43 @@ def markdown(results: list[SizeResult], info: dict) -> str:
         lines += [
             f"- {r.storage} database (DuckDB memory_limit {r.memory_limit}); load: {r.load_s:.2f} s; "
             f"facts: {r.facts_s:.2f} s; load + facts: {r.load_s + r.facts_s:.2f} s"
-            + (f" (the median of {len(r.load_runs)} builds: "
-               + ", ".join(f"{a + b:.2f}" for a, b in sorted(r.load_runs, key=sum)) + " s)"
-               if len(r.load_runs) > 1 else "")
+            + (
+                f" (the median of {len(r.load_runs)} builds: "
+                + ", ".join(f"{a + b:.2f}" for a, b in sorted(r.load_runs, key=sum))
+                + " s)"
+                if len(r.load_runs) > 1
+                else ""
+            )
             + f"; peak RSS after facts {r.rss_after_facts:.2f} GiB; at the end {r.peak_rss:.2f} GiB",
             f"- pages: the slowest warm page query {page_warm:.3f} s"
-            + (f" (above {TARGETS['page_query_s']:.0f} s: {', '.join(slow_pages)})" if slow_pages else
-               f"; every page query within {TARGETS['page_query_s']:.0f} s"),
+            + (
+                f" (above {TARGETS['page_query_s']:.0f} s: {', '.join(slow_pages)})"
+                if slow_pages
+                else f"; every page query within {TARGETS['page_query_s']:.0f} s"
+            ),
             "",
             "### Every query with its default parameters",
             "",
             "| query | rows | cold s | warm s | peak RSS GiB |",
             "|---|---:|---:|---:|---:|",
         ]
-        lines += [f"| {q.name}{' (list)' if q.name in exports else ''} | {q.rows:,} | {q.cold:.3f} | {q.warm:.3f} | "
-                  f"{q.rss:.2f} |" for q in r.queries]
+        lines += [
+            f"| {q.name}{' (list)' if q.name in exports else ''} | {q.rows:,} | {q.cold:.3f} | {q.warm:.3f} | "
+            f"{q.rss:.2f} |"
+            for q in r.queries
+        ]
         worst = max((q for q in r.queries if q.name not in exports), key=lambda q: q.warm)
-        lines += ["", f"Slowest warm query: {worst.name} {worst.warm:.3f} s"
-                  + (f"; (list) = a row per customer with the defaults, an export: the page asks for "
-                     f"a preview ({', '.join(sorted(exports))})." if exports else "."), ""]
+        lines += [
+            "",
+            f"Slowest warm query: {worst.name} {worst.warm:.3f} s"
+            + (
+                f"; (list) = a row per customer with the defaults, an export: the page asks for "
+                f"a preview ({', '.join(sorted(exports))})."
+                if exports
+                else "."
+            ),
+            "",
+        ]
         if r.pages:
             lines += [
                 "### What each page runs when it is opened",
@@ -372,8 +464,13 @@ def markdown(results: list[SizeResult], info: dict) -> str:
             totals = {}
             for q in r.pages:
                 totals[q.page] = totals.get(q.page, 0.0) + q.cold
-            lines += ["", "Queries of a page opened for the first time, cold, summed: "
-                      + ", ".join(f"{p} {t:.2f} s" for p, t in totals.items()) + ".", ""]
+            lines += [
+                "",
+                "Queries of a page opened for the first time, cold, summed: "
+                + ", ".join(f"{p} {t:.2f} s" for p, t in totals.items())
+                + ".",
+                "",
+            ]
         if r.pandas_skipped:
             lines += [f"Plain pandas: skipped, {r.pandas_skipped}.", ""]
         if r.comparisons:
@@ -386,9 +483,11 @@ def markdown(results: list[SizeResult], info: dict) -> str:
                 "| query | pandas s | of which the analysis | workbench warm s | pandas ÷ workbench | analysis ÷ workbench | equal |",
                 "|---|---:|---:|---:|---:|---:|---|",
             ]
-            lines += [f"| {c.name} | {c.pandas_s:.3f} | {c.pandas_query_s:.3f} | {c.workbench_s:.3f} | "
-                      f"{c.ratio:.1f} | {c.pandas_query_s / c.workbench_s if c.workbench_s else float('inf'):.1f} | "
-                      f"{'yes' if c.equal else 'NO: ' + c.why} |"
-                      for c in r.comparisons]
+            lines += [
+                f"| {c.name} | {c.pandas_s:.3f} | {c.pandas_query_s:.3f} | {c.workbench_s:.3f} | "
+                f"{c.ratio:.1f} | {c.pandas_query_s / c.workbench_s if c.workbench_s else float('inf'):.1f} | "
+                f"{'yes' if c.equal else 'NO: ' + c.why} |"
+                for c in r.comparisons
+            ]
             lines.append("")
     return "\n".join(lines) + "\n"

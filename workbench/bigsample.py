@@ -14,6 +14,7 @@ at the block's order number that makes the total exact: it keeps the block's ear
 the contracts and customers they belong to. Ad spend and traffic are the block's, scaled by the
 number of copies. The same arguments give the same rows.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,7 +40,9 @@ def _rekey(prefix: str, k: str, col: str) -> str:
     return f"case when {col} is null then null else printf('{prefix}%05d%s', {k}, substr({col}, 2)) end"
 
 
-def write(out_dir, orders: int, customers: int = DEFAULT_BLOCK, seed: int = 7, threads: int | None = None) -> dict[str, int]:
+def write(
+    out_dir, orders: int, customers: int = DEFAULT_BLOCK, seed: int = 7, threads: int | None = None
+) -> dict[str, int]:
     """Write a sample shop of exactly `orders` orders as Parquet part files; row counts per table."""
     n = int(orders)
     if n < 1:
@@ -60,50 +63,54 @@ def write(out_dir, orders: int, customers: int = DEFAULT_BLOCK, seed: int = 7, t
         cut = n - (copies - 1) * b  # orders kept from the last copy (its earliest, by order_id)
         params = {"seed": int(seed), "copies": copies, "cut": cut}
         # the block's order number, and per customer / contract the first order number: the cut
-        con.execute("create table blk_rank as select order_id, customer_id, subscription_id, "
-                    "row_number() over (order by order_id) as rn from blk_orders")
+        con.execute(
+            "create table blk_rank as select order_id, customer_id, subscription_id, "
+            "row_number() over (order by order_id) as rn from blk_orders"
+        )
         con.execute("create table blk_cust_rn as select customer_id, min(rn) as rn from blk_rank group by 1")
-        con.execute("create table blk_sub_rn as select subscription_id, min(rn) as rn from blk_rank "
-                    "where subscription_id is not null group by 1")
+        con.execute(
+            "create table blk_sub_rn as select subscription_id, min(rn) as rn from blk_rank "
+            "where subscription_id is not null group by 1"
+        )
         con.execute("create table copies as select range as k from range($copies)", {"copies": copies})
         keep = "(c.k < $copies - 1 or {rn} <= $cut)"
         sh = _shift("c.k", "o.customer_id")
         selects = {
             "orders": f"""
-                select {_rekey('O', 'c.k', 'o.order_id')} as order_id,
-                       {_rekey('C', 'c.k', 'o.customer_id')} as customer_id,
+                select {_rekey("O", "c.k", "o.order_id")} as order_id,
+                       {_rekey("C", "c.k", "o.customer_id")} as customer_id,
                        o.ordered_at + {sh} as ordered_at,
                        o.* exclude (order_id, customer_id, ordered_at, subscription_id),
-                       {_rekey('S', 'c.k', 'o.subscription_id')} as subscription_id
+                       {_rekey("S", "c.k", "o.subscription_id")} as subscription_id
                 from copies c, blk_orders o join blk_rank r using (order_id)
-                where {keep.format(rn='r.rn')}
+                where {keep.format(rn="r.rn")}
                 order by c.k, o.order_id""",
             "order_items": f"""
-                select {_rekey('O', 'c.k', 'i.order_id')} as order_id, i.* exclude (order_id)
+                select {_rekey("O", "c.k", "i.order_id")} as order_id, i.* exclude (order_id)
                 from copies c, blk_order_items i join blk_rank r using (order_id)
-                where {keep.format(rn='r.rn')}
+                where {keep.format(rn="r.rn")}
                 order by c.k, i.order_id, i.product_id""",
             "customers": f"""
-                select {_rekey('C', 'c.k', 'o.customer_id')} as customer_id,
+                select {_rekey("C", "c.k", "o.customer_id")} as customer_id,
                        o.registered_at + {sh} as registered_at, o.* exclude (customer_id, registered_at)
                 from copies c, blk_customers o join blk_cust_rn r using (customer_id)
-                where {keep.format(rn='r.rn')}
+                where {keep.format(rn="r.rn")}
                 order by c.k, o.customer_id""",
             "subscriptions": f"""
-                select {_rekey('S', 'c.k', 's.subscription_id')} as subscription_id,
-                       {_rekey('C', 'c.k', 's.customer_id')} as customer_id, s.product_id,
-                       s.started_at + {_shift('c.k', 's.customer_id')} as started_at, s.status,
-                       s.cancelled_at + {_shift('c.k', 's.customer_id')} as cancelled_at,
+                select {_rekey("S", "c.k", "s.subscription_id")} as subscription_id,
+                       {_rekey("C", "c.k", "s.customer_id")} as customer_id, s.product_id,
+                       s.started_at + {_shift("c.k", "s.customer_id")} as started_at, s.status,
+                       s.cancelled_at + {_shift("c.k", "s.customer_id")} as cancelled_at,
                        s.cancel_reason, s.ad_code
                 from copies c, blk_subscriptions s join blk_sub_rn r using (subscription_id)
-                where {keep.format(rn='r.rn')}
+                where {keep.format(rn="r.rn")}
                 order by c.k, s.subscription_id""",
             "products": "select * from blk_products",
             "ad_media": "select * from blk_ad_media",
             # spend and traffic grow with the number of customers acquired
             "ad_spend": "select * replace (cast(round(cost * $scale) as decimal(18, 2)) as cost) from blk_ad_spend",
             "ad_traffic": "select * replace (cast(round(visits * $scale) as bigint) as visits, "
-                          "cast(round(clicks * $scale) as bigint) as clicks) from blk_ad_traffic",
+            "cast(round(clicks * $scale) as bigint) as clicks) from blk_ad_traffic",
         }
         counts = {}
         for name in TABLES:
@@ -121,8 +128,12 @@ def write(out_dir, orders: int, customers: int = DEFAULT_BLOCK, seed: int = 7, t
                 f"(format parquet, compression zstd, file_size_bytes '{PART_SIZE}', filename_pattern 'part_{{i}}')",
                 used,
             )
-            counts[name] = sum(r[0] for r in con.execute(
-                "select num_rows from parquet_file_metadata($f)", {"f": str(target / "*.parquet")}).fetchall())
+            counts[name] = sum(
+                r[0]
+                for r in con.execute(
+                    "select num_rows from parquet_file_metadata($f)", {"f": str(target / "*.parquet")}
+                ).fetchall()
+            )
         return counts
     finally:
         con.close()

@@ -3,6 +3,7 @@
 Exit codes: 0 success, 2 for anything the user can fix (unknown query, bad parameter, a dataset
 that fails the contract), with a message in the UI language on stderr.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -114,7 +115,9 @@ def cmd_import(args) -> int:
             raise ImportFailed([Problem(Path(args.source).name, "bad_map", info=pair)])
         mapping[key.strip()] = value.strip()
     res = run_import(args.table, args.source, args.into, args.encoding, mapping, args.sheet)
-    print(t("import.done", lang, table=res.table, rows=f"{res.rows:,}", encoding=res.encoding or "-", path=str(res.path)))
+    print(
+        t("import.done", lang, table=res.table, rows=f"{res.rows:,}", encoding=res.encoding or "-", path=str(res.path))
+    )
     print(t("import.mapping", lang, mapping=", ".join(f"{k}←{v}" for k, v in res.mapping.items())))
     if res.ignored:
         print(t("import.ignored", lang, columns=", ".join(res.ignored)))
@@ -129,9 +132,18 @@ def cmd_bench(args) -> int:
     results = []
     for n in args.orders:
         print(f"{n:,} orders")
-        results.append(bench.run_size(n, args.data_root, warm_runs=args.warm_runs, pandas_check=not args.no_pandas,
-                                      seed=args.seed, memory_limit=args.memory_limit, temp_dir=args.temp_dir,
-                                      load_runs=args.load_runs))
+        results.append(
+            bench.run_size(
+                n,
+                args.data_root,
+                warm_runs=args.warm_runs,
+                pandas_check=not args.no_pandas,
+                seed=args.seed,
+                memory_limit=args.memory_limit,
+                temp_dir=args.temp_dir,
+                load_runs=args.load_runs,
+            )
+        )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(bench.markdown(results, info), encoding="utf-8")
@@ -150,10 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write the deterministic sample shop")
     p.add_argument("--out", required=True, type=Path)
-    p.add_argument("--customers", type=int, default=None,
-                   help="customers in the sample (default 3000); with --orders, in the replicated block (default 20000)")
-    p.add_argument("--orders", type=int, default=None,
-                   help="exactly this many orders, written as Parquet part files (benchmarks)")
+    p.add_argument(
+        "--customers",
+        type=int,
+        default=None,
+        help="customers in the sample (default 3000); with --orders, in the replicated block (default 20000)",
+    )
+    p.add_argument(
+        "--orders", type=int, default=None, help="exactly this many orders, written as Parquet part files (benchmarks)"
+    )
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=cmd_sample)
 
@@ -178,8 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-root", type=Path, default=Path("bench"), help="where generated shops are kept")
     p.add_argument("--out", type=Path, help="write the results as Markdown here (e.g. bench/results.md)")
     p.add_argument("--warm-runs", type=int, default=2)
-    p.add_argument("--load-runs", type=int, default=3,
-                   help="builds of load + facts, the median reported (a dataset in a database file: one)")
+    p.add_argument(
+        "--load-runs",
+        type=int,
+        default=3,
+        help="builds of load + facts, the median reported (a dataset in a database file: one)",
+    )
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--memory-limit", help="DuckDB memory_limit (default 60%% of the machine)")
     p.add_argument("--temp-dir", type=Path, help="DuckDB temp_directory for spilling")

@@ -19,6 +19,7 @@ A shared (hosted) instance sets a few keys, for example:
     mode = "password"        # "none" | "password" (st.secrets["workbench_password"]) | "oidc" (st.login)
     user_queries = "~/.local/share/workbench/queries"   # where saved scratchpad queries go
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,14 @@ class Config:
 
 SECTIONS = {
     "data": {"shared_dataset": "shared_dataset", "read_only": "read_only"},
-    "limits": {"upload_mb": "upload_mb", "upload_rows": "upload_rows", "result_rows": "result_rows",
-               "query_seconds": "query_seconds", "memory_limit": "memory_limit", "threads": "threads"},
+    "limits": {
+        "upload_mb": "upload_mb",
+        "upload_rows": "upload_rows",
+        "result_rows": "result_rows",
+        "query_seconds": "query_seconds",
+        "memory_limit": "memory_limit",
+        "threads": "threads",
+    },
     "auth": {"mode": "auth", "user_queries": "user_queries"},
 }
 

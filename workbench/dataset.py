@@ -9,6 +9,7 @@ derived facts (order_fact, customer_fact, contract_fact, trial_fact) are built o
 statuses, as-of date) into their own schema; a cursor per caller sets its search path to that
 schema, so sessions with different settings never see each other's facts.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,8 +54,14 @@ class Problem:
     def message(self, lang: str = "ja") -> str:
         from .i18n import t
 
-        return t(f"contract.{self.code}", lang, table=self.table, column=self.column or "-", count=self.count,
-                 examples=", ".join(self.examples) or "-")
+        return t(
+            f"contract.{self.code}",
+            lang,
+            table=self.table,
+            column=self.column or "-",
+            count=self.count,
+            examples=", ".join(self.examples) or "-",
+        )
 
 
 class ContractError(DatasetError):
@@ -88,8 +95,12 @@ def _q(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
 
-def new_connection(settings: Settings | None = None, memory_limit: str | None = None,
-                   temp_directory: str | None = None, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+def new_connection(
+    settings: Settings | None = None,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+    database: str = ":memory:",
+) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(database)
     if temp_directory:
         # where DuckDB spills what does not fit in memory_limit (big sorts, joins, aggregates)
@@ -110,8 +121,11 @@ def _parquet_rows(paths: list[Path]) -> int:
     """Rows in Parquet files, from their footers (no data read)."""
     con = duckdb.connect(":memory:")
     try:
-        return int(con.execute("select coalesce(sum(num_rows), 0) from parquet_file_metadata($f)",
-                               {"f": [str(p) for p in paths]}).fetchone()[0])
+        return int(
+            con.execute(
+                "select coalesce(sum(num_rows), 0) from parquet_file_metadata($f)", {"f": [str(p) for p in paths]}
+            ).fetchone()[0]
+        )
     except duckdb.Error:
         return 0  # unreadable: load_folder says so
     finally:
@@ -127,8 +141,17 @@ def _memory_limit_bytes(memory_limit: str | None) -> int:
         text = con.execute("select current_setting('memory_limit')").fetchone()[0].replace(" ", "").upper()
     finally:
         con.close()
-    units = {"KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30, "TIB": 2 ** 40, "KB": 10 ** 3, "MB": 10 ** 6,
-             "GB": 10 ** 9, "TB": 10 ** 12, "B": 1}
+    units = {
+        "KIB": 2**10,
+        "MIB": 2**20,
+        "GIB": 2**30,
+        "TIB": 2**40,
+        "KB": 10**3,
+        "MB": 10**6,
+        "GB": 10**9,
+        "TB": 10**12,
+        "B": 1,
+    }
     for unit, factor in units.items():
         if text.endswith(unit):
             return int(float(text[: -len(unit)]) * factor)
@@ -205,8 +228,9 @@ class Dataset:
         finally:
             cur.close()
 
-    def stream(self, name: str, params: dict | None = None, settings: Settings | None = None,
-               batch_rows: int = 100_000):
+    def stream(
+        self, name: str, params: dict | None = None, settings: Settings | None = None, batch_rows: int = 100_000
+    ):
         """Run query `name` and yield its result in frames of at most batch_rows rows."""
         spec, bound, settings = self._bound(name, params, settings)
         cur = self.cursor(settings)
@@ -257,8 +281,13 @@ def _screen_table(con, table: Table, view: str, types: dict[str, str]) -> bool:
         if col.non_negative:
             checks.append((f"select count(*) from {view} where {expr} < 0", {}))
         if col.allowed:
-            checks.append((f"select count(*) from {view} where {q} is not null "
-                           f"and not list_contains($allowed, cast({q} as varchar))", {"allowed": list(col.allowed)}))
+            checks.append(
+                (
+                    f"select count(*) from {view} where {q} is not null "
+                    f"and not list_contains($allowed, cast({q} as varchar))",
+                    {"allowed": list(col.allowed)},
+                )
+            )
         for sql, params in checks:
             if con.execute(sql, params).fetchone()[0]:
                 return False
@@ -360,8 +389,10 @@ def _load(con, staged: dict[str, str], name: str, source: str) -> Dataset:
             # line_amount defaults to quantity × unit_price, in the contract's type (the product
             # alone is a 38-digit decimal: 128-bit arithmetic on every line of every query)
             line_type = TABLES["order_items"].column("line_amount").type
-            sql = (f"select * replace (cast(coalesce(line_amount, quantity * unit_price) as {line_type}) as line_amount) "
-                   f"from ({sql})")
+            sql = (
+                f"select * replace (cast(coalesce(line_amount, quantity * unit_price) as {line_type}) as line_amount) "
+                f"from ({sql})"
+            )
         con.execute(f"create or replace table main.{_q(tname)} as {sql}")
     for view in staged.values():
         try:
@@ -372,8 +403,13 @@ def _load(con, staged: dict[str, str], name: str, source: str) -> Dataset:
     return Dataset(con, tuple(t for t in TABLES if t in staged), name, source)
 
 
-def load_folder(path: str | Path, settings: Settings | None = None, memory_limit: str | None = None,
-                temp_directory: str | None = None, storage: str = "auto") -> Dataset:
+def load_folder(
+    path: str | Path,
+    settings: Settings | None = None,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+    storage: str = "auto",
+) -> Dataset:
     """Load a folder of Parquet files; ContractError or DatasetError when it cannot be.
 
     storage: "memory" (an in-memory database), "file" (a database file in temp_directory or the
@@ -403,8 +439,9 @@ def load_folder(path: str | Path, settings: Settings | None = None, memory_limit
             try:
                 con.read_parquet([str(p) for p in paths], union_by_name=True).create_view(view)
             except duckdb.Error as exc:
-                raise DatasetError("dataset.unreadable", path=", ".join(p.name for p in paths),
-                                   why=str(exc).splitlines()[0]) from None
+                raise DatasetError(
+                    "dataset.unreadable", path=", ".join(p.name for p in paths), why=str(exc).splitlines()[0]
+                ) from None
             staged[tname] = view
         ds = _load(con, staged, folder.name, str(folder))
     except Exception:

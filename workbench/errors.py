@@ -1,4 +1,5 @@
 """Errors that carry a catalogue key, so the UI and the CLI can say them in the UI language."""
+
 from __future__ import annotations
 
 

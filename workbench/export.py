@@ -1,4 +1,5 @@
 """Tables as files: CSV and JSON with plain numbers and ISO dates, CSV for Excel, Excel."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Formatting for people: money as ¥1,234, counts with separators, percentages."""
+
 from __future__ import annotations
 
 import math

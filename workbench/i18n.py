@@ -4,6 +4,7 @@ Messages live in `workbench/catalog/*.toml`, one file per area, each key with a 
 `en` text: `["nav.new_repeat"]` then `ja = "新規・リピート"` and `en = "New vs repeat"`.
 Texts use str.format fields: `{count}`. A key defined twice is an error (one place per label).
 """
+
 from __future__ import annotations
 
 import tomllib

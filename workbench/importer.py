@@ -7,6 +7,7 @@ commas/full-width digits, Japanese status words); check everything and write `TA
 All or nothing: every problem is collected (row, column, value, why; ≤20 examples each) and the
 target folder is only touched by one atomic rename at the end.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -45,8 +46,14 @@ class Problem:
     def message(self, lang: str = "ja") -> str:
         from .i18n import t
 
-        head = t(f"import.problem.{self.code}", lang, file=self.file, column=self.column or "-", count=f"{self.count:,}",
-                 info=self.info)
+        head = t(
+            f"import.problem.{self.code}",
+            lang,
+            file=self.file,
+            column=self.column or "-",
+            count=f"{self.count:,}",
+            info=self.info,
+        )
         lines = [head]
         for row, value in self.examples:
             lines.append("  " + t("import.example", lang, row=row if row is not None else "-", value=value))
@@ -130,9 +137,11 @@ def transcode(src: Path, dst: Path | None, encoding: str, file_label: str) -> li
                         count += 1
                         obj = exc.object
                         if len(bad) < EXAMPLES:
-                            bad.append((base + obj[:exc.start].count(b"\n") + 1, obj[exc.start:exc.end + 1].hex(" ")))
-                        base += obj[:exc.end].count(b"\n")
-                        data = obj[exc.end:]  # go on after the bad bytes with a fresh decoder
+                            bad.append(
+                                (base + obj[: exc.start].count(b"\n") + 1, obj[exc.start : exc.end + 1].hex(" "))
+                            )
+                        base += obj[: exc.end].count(b"\n")
+                        data = obj[exc.end :]  # go on after the bad bytes with a fresh decoder
                         dec = codecs.getincrementaldecoder(encoding)(errors="strict")
                         out = None if out is None else (out.close() or None)  # the output is void now
                 if out:
@@ -206,7 +215,7 @@ def _clean(q: str) -> str:
 
 
 def _amount(q: str) -> str:
-    return (f"try_cast(regexp_replace({_clean(q)}, '[¥￥\\\\円,\\s]', '', 'g') as DECIMAL(18,2))")
+    return f"try_cast(regexp_replace({_clean(q)}, '[¥￥\\\\円,\\s]', '', 'g') as DECIMAL(18,2))"
 
 
 def _int(q: str) -> str:
@@ -217,8 +226,15 @@ def _timestamp(q: str) -> str:
     s = _clean(q)
     for pat, rep in (("[年月/]", "-"), ("日", " "), ("[時分]", ":"), ("[T秒]", " "), (":\\s*$", ""), ("\\s+", " ")):
         s = f"regexp_replace(trim({s}), '{pat}', '{rep}', 'g')"
-    fmts = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d", "%Y%m%d", "%Y%m%d %H:%M:%S",
-            "%Y-%m-%d %H"]
+    fmts = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S.%f",
+        "%Y-%m-%d",
+        "%Y%m%d",
+        "%Y%m%d %H:%M:%S",
+        "%Y-%m-%d %H",
+    ]
     lst = "[" + ", ".join(f"'{f}'" for f in fmts) + "]"
     return f"coalesce(try_strptime({s}, {lst}), try_cast({_clean(q)} as TIMESTAMP))"
 
@@ -253,7 +269,10 @@ def _expr(table: str, col, q: str) -> tuple[str, str]:
         n = f"lower(replace({_clean(q)}, ' ', ''))"
         return f"{_words_sql(synonyms.VALUE_WORDS[key])}[{n}]", "unknown_value"
     if col.allowed:
-        return f"case when {_clean(q)} in ({', '.join(repr(a) for a in col.allowed)}) then {_clean(q)} end", "unknown_value"
+        return (
+            f"case when {_clean(q)} in ({', '.join(repr(a) for a in col.allowed)}) then {_clean(q)} end",
+            "unknown_value",
+        )
     return f"trim({q})", ""
 
 
@@ -273,8 +292,9 @@ class Source:
     label: str
 
 
-def open_source(con, path: Path, workdir: Path, encoding: str = "auto", sheet: str | None = None,
-                label: str | None = None) -> tuple[Source | None, list[Problem]]:
+def open_source(
+    con, path: Path, workdir: Path, encoding: str = "auto", sheet: str | None = None, label: str | None = None
+) -> tuple[Source | None, list[Problem]]:
     label = label or path.name
     ext = path.suffix.lower()
     if not path.is_file():
@@ -289,8 +309,12 @@ def open_source(con, path: Path, workdir: Path, encoding: str = "auto", sheet: s
         if ext == ".parquet":
             rel = con.read_parquet(str(path))
             cols = rel.columns
-            con.execute(f"create table {view} as select " + ", ".join(f"cast({_qi(c)} as varchar) as {_qi(c)}" for c in cols)
-                        + f" from read_parquet($p)", {"p": str(path)})
+            con.execute(
+                f"create table {view} as select "
+                + ", ".join(f"cast({_qi(c)} as varchar) as {_qi(c)}" for c in cols)
+                + f" from read_parquet($p)",
+                {"p": str(path)},
+            )
         elif ext == ".xlsx":
             import pandas as pd
 
@@ -322,10 +346,12 @@ def open_source(con, path: Path, workdir: Path, encoding: str = "auto", sheet: s
             with target.open("r", encoding="utf-8", newline="") as fh:
                 first = fh.readline()
             delim = _delimiter(path, first)
-            con.execute(f"create table {view} as select * from read_csv($p, delim=$d, header=true, all_varchar=true, "
-                        "quote='\"', escape='\"', null_padding=true, auto_detect=false, "
-                        "columns=$cols)",
-                        {"p": str(target), "d": delim, "cols": _header_columns(first, delim)})
+            con.execute(
+                f"create table {view} as select * from read_csv($p, delim=$d, header=true, all_varchar=true, "
+                "quote='\"', escape='\"', null_padding=true, auto_detect=false, "
+                "columns=$cols)",
+                {"p": str(target), "d": delim, "cols": _header_columns(first, delim)},
+            )
         headers = [r[0] for r in con.execute(f"describe {view}").fetchall()]
     except duckdb.Error as exc:
         return None, [Problem(label, "unreadable", info=str(exc).splitlines()[0])]
@@ -375,8 +401,10 @@ def check_and_stage(src: Source, table: str, mapping: dict[str, str]) -> tuple[i
 
     def collect(code, col, where, value=None):
         value = value or f"coalesce({_qi('_raw_' + col)}, '')"
-        n, ex = con.execute(f"select count(*), list([cast(_row as varchar), {value}] order by _row)[1:{EXAMPLES}] "
-                            f"from canon where {where}").fetchone()
+        n, ex = con.execute(
+            f"select count(*), list([cast(_row as varchar), {value}] order by _row)[1:{EXAMPLES}] "
+            f"from canon where {where}"
+        ).fetchone()
         if n:
             problems.append(Problem(label, code, col, n, [(int(r), v) for r, v in ex]))
 
@@ -389,13 +417,24 @@ def check_and_stage(src: Source, table: str, mapping: dict[str, str]) -> tuple[i
         if c.non_negative:
             collect("negative", c.name, f"{q} < 0")
         if c.unique:
-            collect("duplicate", c.name, f"{q} in (select {q} from canon where {q} is not null group by 1 having count(*) > 1)")
+            collect(
+                "duplicate",
+                c.name,
+                f"{q} in (select {q} from canon where {q} is not null group by 1 having count(*) > 1)",
+            )
     rows = con.execute("select count(*) from canon").fetchone()[0]
     return rows, problems
 
 
-def run_import(table: str, source: str | Path, into: str | Path, encoding: str = "auto",
-               mapping: dict[str, str] | None = None, sheet: str | None = None, label: str | None = None) -> Result:
+def run_import(
+    table: str,
+    source: str | Path,
+    into: str | Path,
+    encoding: str = "auto",
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    label: str | None = None,
+) -> Result:
     """Import one file into `into/TABLE.parquet`; ImportFailed (nothing written) on any problem."""
     path, into = Path(source).expanduser(), Path(into).expanduser()
     label = label or path.name
@@ -430,8 +469,9 @@ def run_import(table: str, source: str | Path, into: str | Path, encoding: str =
         shutil.rmtree(work, ignore_errors=True)
 
 
-def inspect(path: str | Path, encoding: str = "auto", sheet: str | None = None, label: str | None = None,
-            preview_rows: int = 10):
+def inspect(
+    path: str | Path, encoding: str = "auto", sheet: str | None = None, label: str | None = None, preview_rows: int = 10
+):
     """(headers, encoding, preview DataFrame, guessed table, problems) for a file, without importing."""
     path = Path(path)
     work = Path(tempfile.mkdtemp(prefix=".wb-inspect-"))
@@ -488,8 +528,10 @@ def load_files(plans: list[FilePlan], workdir: str | Path, settings=None):
         ds = dataset.load_folder(staging, settings)
     except dataset.ContractError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        return None, [Problem(pr.table, "contract", pr.column, pr.count, [(None, e) for e in pr.examples],
-                              info=pr.message()) for pr in exc.problems]
+        return None, [
+            Problem(pr.table, "contract", pr.column, pr.count, [(None, e) for e in pr.examples], info=pr.message())
+            for pr in exc.problems
+        ]
     ds.source = str(staging)
     return ds, []
 
@@ -499,14 +541,28 @@ def shape(ds, settings) -> dict:
     cur = ds.cursor(settings)
     try:
         first, last, customers = cur.execute(
-            "select min(ordered_at)::date, max(ordered_at)::date, count(distinct customer_id) from orders").fetchone()
+            "select min(ordered_at)::date, max(ordered_at)::date, count(distinct customer_id) from orders"
+        ).fetchone()
         counted = cur.execute("select count(*) from order_fact").fetchone()[0]
     finally:
         cur.close()
-    tables = [{"table": t, "present": t in ds.present, "rows": ds.row_counts[t] if t in ds.present else 0,
-               "unlocks": list(TABLES[t].unlocks)} for t in TABLES]
-    return {"tables": tables, "first": first, "last": last, "customers": customers, "counted_orders": counted,
-            "present": len(ds.present)}
+    tables = [
+        {
+            "table": t,
+            "present": t in ds.present,
+            "rows": ds.row_counts[t] if t in ds.present else 0,
+            "unlocks": list(TABLES[t].unlocks),
+        }
+        for t in TABLES
+    ]
+    return {
+        "tables": tables,
+        "first": first,
+        "last": last,
+        "customers": customers,
+        "counted_orders": counted,
+        "present": len(ds.present),
+    }
 
 
 def zip_parquet(ds) -> bytes:

@@ -5,5 +5,6 @@ downloads are built only up to DOWNLOAD_MAX rows: beyond that a page points to t
 which writes any size. Large shops have millions of customers in an extraction list, so a list
 query is run as a preview of MAX_SHOWN rows with the whole list's length.
 """
+
 MAX_SHOWN = 1_000
 DOWNLOAD_MAX = 200_000

@@ -14,6 +14,7 @@ The runner checks that the declared parameters and the $names in the SQL are the
 converts and validates values, and binds them as DuckDB named parameters: values are never
 formatted into SQL text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -87,15 +88,18 @@ def parse(path: Path) -> QuerySpec:
             in_columns = False
             build = line.split(":", 1)[1].strip()
             if build not in ("table", "update"):
-                raise QueryError("query.bad_header", name=path.stem,
-                                 why=f"build must be table or update, not {build!r}")
+                raise QueryError(
+                    "query.bad_header", name=path.stem, why=f"build must be table or update, not {build!r}"
+                )
         elif line.startswith("-- param"):
             in_columns = False
             pm = _PARAM.match(line)
             if not pm:
                 raise QueryError("query.bad_header", name=path.stem, why=f"cannot read {line!r}")
             choices = tuple(c.strip() for c in pm["choices"].split("|")) if pm["choices"] else None
-            params.append(Param(pm["name"], pm["type"], _literal(pm["default"], pm["type"]), choices, (pm["doc"] or "").strip()))
+            params.append(
+                Param(pm["name"], pm["type"], _literal(pm["default"], pm["type"]), choices, (pm["doc"] or "").strip())
+            )
         elif line.startswith("-- columns:"):
             in_columns = True
             columns += [c.strip() for c in line.split(":", 1)[1].split(",") if c.strip()]
@@ -103,12 +107,13 @@ def parse(path: Path) -> QuerySpec:
             columns += [c.strip() for c in line[2:].split(",") if c.strip()]
         else:
             in_columns = False
-    body = "\n".join(lines[len(header):])
+    body = "\n".join(lines[len(header) :])
     declared = {p.name for p in params}
     used = set(_USED.findall(body))
     if declared != used:
-        raise QueryError("query.bad_header", name=path.stem,
-                         why=f"declared {sorted(declared)} but the SQL uses {sorted(used)}")
+        raise QueryError(
+            "query.bad_header", name=path.stem, why=f"declared {sorted(declared)} but the SQL uses {sorted(used)}"
+        )
     if not columns:
         raise QueryError("query.bad_header", name=path.stem, why="no '-- columns:' line")
     if build != "table" and params:
@@ -185,8 +190,9 @@ def bind(spec: QuerySpec, values: dict | None, settings: Settings) -> dict:
     values = dict(values or {})
     unknown = sorted(set(values) - {p.name for p in spec.params})
     if unknown:
-        raise QueryError("query.unknown_param", name=spec.name, param=unknown[0],
-                         known=", ".join(p.name for p in spec.params) or "-")
+        raise QueryError(
+            "query.unknown_param", name=spec.name, param=unknown[0], known=", ".join(p.name for p in spec.params) or "-"
+        )
     out = {}
     for p in spec.params:
         if p.name in values and values[p.name] is not None:
@@ -214,8 +220,9 @@ def stream_sql(cursor, spec: QuerySpec, params: dict, batch_rows: int = 100_000)
 
     reader = cursor.sql(spec.sql, params=params).to_arrow_reader(batch_rows)
     if list(reader.schema.names) != list(spec.columns):
-        raise QueryError("query.bad_columns", name=spec.name, want=", ".join(spec.columns),
-                         got=", ".join(reader.schema.names))
+        raise QueryError(
+            "query.bad_columns", name=spec.name, want=", ".join(spec.columns), got=", ".join(reader.schema.names)
+        )
     empty = True
     for batch in reader:
         empty = False

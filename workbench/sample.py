@@ -24,6 +24,7 @@ with the next subscription_seq and status cancelled (cancelled contract) or on_h
 The 3rd delivery holds the gift (節目特典). Trial and 定期 orders ship free; normal orders under
 ¥5,000 pay ¥550. ad_traffic.clicks are ad clicks (≥ visits, the LP sessions).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,8 +43,12 @@ DAY = 86_400
 END_SEC = N_DAYS * DAY  # seconds from START 00:00; every order is strictly before this
 
 ARROW_TYPES = {
-    TEXT: pa.string(), INT: pa.int64(), DECIMAL: pa.decimal128(18, 2),
-    TIMESTAMP: pa.timestamp("us"), DATE: pa.date32(), BOOL: pa.bool_(),
+    TEXT: pa.string(),
+    INT: pa.int64(),
+    DECIMAL: pa.decimal128(18, 2),
+    TIMESTAMP: pa.timestamp("us"),
+    DATE: pa.date32(),
+    BOOL: pa.bool_(),
 }
 
 # ----------------------------------------------------------------------------- catalogue
@@ -74,11 +79,13 @@ DIET_LINE = 2
 GIFT, EXCLUDED = PID["P901"], PID["P902"]
 # normal-order basket: candidates and their weights per customer line
 BASKET = np.array([PID[p] for p in ("P102", "P202", "P302", "P401", "P402", "P403", "P404", "P405")])
-BASKET_W = np.array([
-    [3.0, 0.4, 0.4, 1.5, 0.4, 0.3, 0.8, 1.0],
-    [0.4, 3.0, 0.4, 0.2, 2.0, 1.6, 0.1, 0.5],
-    [0.6, 0.4, 3.0, 0.3, 0.4, 0.3, 0.2, 1.2],
-])
+BASKET_W = np.array(
+    [
+        [3.0, 0.4, 0.4, 1.5, 0.4, 0.3, 0.8, 1.0],
+        [0.4, 3.0, 0.4, 0.2, 2.0, 1.6, 0.1, 0.5],
+        [0.6, 0.4, 3.0, 0.3, 0.4, 0.3, 0.2, 1.2],
+    ]
+)
 
 # ad_code, media_name, media_type, step, landing_product_id
 MEDIA = (
@@ -101,13 +108,13 @@ NULL = -1  # index meaning "no value" in the lookup arrays below (they end with 
 # churn multiplier, phone share, CVR (web only).
 ACQ = (
     # code,        line, two, weight, from,         to,           cost, upgrade, sub, churn, phone, cvr
-    ("trial001",   0, True,  1.00, "2024-11-01", "2026-10-31", 1100, 0.31, 0.0, 0.85, 0.00, 0.025),
-    ("trial002",   1, True,  0.75, "2025-02-01", "2026-10-31", 1800, 0.12, 0.0, 1.25, 0.00, 0.018),
-    ("trial003",   2, True,  0.85, "2025-06-01", "2026-10-31", 2600, 0.19, 0.0, 1.05, 0.00, 0.012),
+    ("trial001", 0, True, 1.00, "2024-11-01", "2026-10-31", 1100, 0.31, 0.0, 0.85, 0.00, 0.025),
+    ("trial002", 1, True, 0.75, "2025-02-01", "2026-10-31", 1800, 0.12, 0.0, 1.25, 0.00, 0.018),
+    ("trial003", 2, True, 0.85, "2025-06-01", "2026-10-31", 2600, 0.19, 0.0, 1.05, 0.00, 0.012),
     ("web_main01", 0, False, 0.45, "2024-11-01", "2026-10-31", 6500, 0.00, 0.55, 1.00, 0.00, 0.008),
-    ("np_2024a",   0, True,  5.00, "2024-11-01", "2025-03-31", 1500, 0.29, 0.0, 0.90, 0.55, 0.0),
-    ("mag_2025",   1, True,  2.50, "2025-09-01", "2026-02-28", 3200, 0.16, 0.0, 1.10, 0.40, 0.0),
-    ("tv_2025",    2, False, 3.00, "2025-04-01", "2025-12-31", 9000, 0.00, 0.50, 1.15, 0.65, 0.0),
+    ("np_2024a", 0, True, 5.00, "2024-11-01", "2025-03-31", 1500, 0.29, 0.0, 0.90, 0.55, 0.0),
+    ("mag_2025", 1, True, 2.50, "2025-09-01", "2026-02-28", 3200, 0.16, 0.0, 1.10, 0.40, 0.0),
+    ("tv_2025", 2, False, 3.00, "2025-04-01", "2025-12-31", 9000, 0.00, 0.50, 1.15, 0.65, 0.0),
 )
 ACQ_CODE = np.array([CODE[a[0]] for a in ACQ])
 ORGANIC = len(ACQ)  # acquisition slot for customers without an ad_code
@@ -115,32 +122,115 @@ TV_SLOT_HOUR = 10  # the infomercial airs 10:00 on Tuesdays and Saturdays
 
 CHANNELS = ("online", "phone", "mall", None)
 ONLINE, PHONE, MALL = 0, 1, 2
-STATUS_NAMES = ("awaiting_shipment", "preparing", "shipped", "delivered", "scheduled",
-                "cancelled", "on_hold", "unpaid", "returned")
+STATUS_NAMES = (
+    "awaiting_shipment",
+    "preparing",
+    "shipped",
+    "delivered",
+    "scheduled",
+    "cancelled",
+    "on_hold",
+    "unpaid",
+    "returned",
+)
 ST = {s: i for i, s in enumerate(STATUS_NAMES)}
 COUNTED = np.array([s in ("awaiting_shipment", "preparing", "shipped", "delivered") for s in STATUS_NAMES])
 SUB_STATUS = ("active", "paused", "cancelled")
-CANCEL_REASONS = ("商品が余っている", "効果を実感できない", "価格が高い", "飲みにくい/使いにくい", "引越し", "その他", None)
+CANCEL_REASONS = (
+    "商品が余っている",
+    "効果を実感できない",
+    "価格が高い",
+    "飲みにくい/使いにくい",
+    "引越し",
+    "その他",
+    None,
+)
 CANCEL_W = np.array([0.31, 0.23, 0.18, 0.14, 0.04, 0.10])
 COUPONS = ("WELCOME500", "SPRING10", None)
 GENDERS = ("女性", "男性", "不明")
 TIERS = ("レギュラー", "シルバー", "ゴールド")
 PREFECTURES = (  # name, population (10k) — weights for where customers live
-    ("北海道", 514), ("青森県", 120), ("岩手県", 118), ("宮城県", 228), ("秋田県", 93), ("山形県", 104),
-    ("福島県", 179), ("茨城県", 284), ("栃木県", 191), ("群馬県", 191), ("埼玉県", 734), ("千葉県", 627),
-    ("東京都", 1404), ("神奈川県", 923), ("新潟県", 213), ("富山県", 102), ("石川県", 111), ("福井県", 75),
-    ("山梨県", 80), ("長野県", 201), ("岐阜県", 195), ("静岡県", 356), ("愛知県", 748), ("三重県", 172),
-    ("滋賀県", 140), ("京都府", 255), ("大阪府", 878), ("兵庫県", 537), ("奈良県", 130), ("和歌山県", 90),
-    ("鳥取県", 54), ("島根県", 65), ("岡山県", 184), ("広島県", 275), ("山口県", 131), ("徳島県", 70),
-    ("香川県", 93), ("愛媛県", 130), ("高知県", 67), ("福岡県", 510), ("佐賀県", 80), ("長崎県", 128),
-    ("熊本県", 171), ("大分県", 111), ("宮崎県", 105), ("鹿児島県", 156), ("沖縄県", 147),
+    ("北海道", 514),
+    ("青森県", 120),
+    ("岩手県", 118),
+    ("宮城県", 228),
+    ("秋田県", 93),
+    ("山形県", 104),
+    ("福島県", 179),
+    ("茨城県", 284),
+    ("栃木県", 191),
+    ("群馬県", 191),
+    ("埼玉県", 734),
+    ("千葉県", 627),
+    ("東京都", 1404),
+    ("神奈川県", 923),
+    ("新潟県", 213),
+    ("富山県", 102),
+    ("石川県", 111),
+    ("福井県", 75),
+    ("山梨県", 80),
+    ("長野県", 201),
+    ("岐阜県", 195),
+    ("静岡県", 356),
+    ("愛知県", 748),
+    ("三重県", 172),
+    ("滋賀県", 140),
+    ("京都府", 255),
+    ("大阪府", 878),
+    ("兵庫県", 537),
+    ("奈良県", 130),
+    ("和歌山県", 90),
+    ("鳥取県", 54),
+    ("島根県", 65),
+    ("岡山県", 184),
+    ("広島県", 275),
+    ("山口県", 131),
+    ("徳島県", 70),
+    ("香川県", 93),
+    ("愛媛県", 130),
+    ("高知県", 67),
+    ("福岡県", 510),
+    ("佐賀県", 80),
+    ("長崎県", 128),
+    ("熊本県", 171),
+    ("大分県", 111),
+    ("宮崎県", 105),
+    ("鹿児島県", 156),
+    ("沖縄県", 147),
 )
 
 # Local hour of day: web orders peak at lunch and 21–23h; the call centre works 9–21h.
-HOURS_ONLINE = np.array([3.0, 1.8, 1.0, 0.6, 0.4, 0.5, 1.0, 2.0, 3.2, 4.0, 4.6, 5.4,
-                         7.6, 6.2, 4.8, 4.4, 4.3, 4.6, 5.2, 6.0, 7.0, 8.6, 8.9, 6.4])
-HOURS_PHONE = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0, 4.0, 6.0, 6.0,
-                        5.0, 5.0, 6.0, 5.0, 4.0, 4.0, 3.0, 3.0, 2.0, 1.0, 0, 0])
+HOURS_ONLINE = np.array(
+    [
+        3.0,
+        1.8,
+        1.0,
+        0.6,
+        0.4,
+        0.5,
+        1.0,
+        2.0,
+        3.2,
+        4.0,
+        4.6,
+        5.4,
+        7.6,
+        6.2,
+        4.8,
+        4.4,
+        4.3,
+        4.6,
+        5.2,
+        6.0,
+        7.0,
+        8.6,
+        8.9,
+        6.4,
+    ]
+)
+HOURS_PHONE = np.array(
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 4.0, 6.0, 6.0, 5.0, 5.0, 6.0, 5.0, 4.0, 4.0, 3.0, 3.0, 2.0, 1.0, 0, 0]
+)
 WEEKDAY_W = np.array([1.12, 1.08, 1.04, 1.00, 0.96, 0.86, 0.94])  # Monday first
 
 # Churn after delivery k (k = 1, 2, …): most contracts go by the 3rd delivery (6:2:2).
@@ -350,8 +440,9 @@ def generate(customers: int = 3000, seed: int = 7) -> dict[str, pd.DataFrame]:
     r_owner, r_pos = _expand(reps)
     m = r_owner.size
     long_gap = (rng.random(m) < 0.06) | winback[r_owner]  # back after more than a year (再獲得)
-    r_gap = np.where(long_gap, rng.integers(370, 560, m),
-                     np.minimum(20 + rng.gamma(1.6, 35.0, m), 200).astype(np.int64))
+    r_gap = np.where(
+        long_gap, rng.integers(370, 560, m), np.minimum(20 + rng.gamma(1.6, 35.0, m), 200).astype(np.int64)
+    )
     r_gap = np.where(heavy[r_owner] & ~long_gap, np.maximum(r_gap // 2, 20), r_gap)
     csum = np.cumsum(r_gap)
     r_days = csum - (csum - r_gap)[np.arange(m) - r_pos]  # cumulative gap within each customer
@@ -379,19 +470,60 @@ def generate(customers: int = 3000, seed: int = 7) -> dict[str, pd.DataFrame]:
     sub_of_cust[sub_cust] = np.arange(nc)
     parts = [
         # customer, time, otype, 定期?, contract, seq, ad code, channel
-        (np.arange(n), t_first, first_type, first_sub, np.where(first_sub, sub_of_cust, NULL),
-         np.where(first_sub, 1, 0), acq_code, channel),
-        (up_i, up_t[up_i], np.full(up_i.size, 2), up_sub[up_i], np.where(up_sub[up_i], sub_of_cust[up_i], NULL),
-         np.where(up_sub[up_i], 1, 0), up_code[up_i], up_channel[up_i]),
-        (sub_cust[owner], dl_t, np.full(owner.size, 3), np.ones(owner.size, bool), owner, seq,
-         np.full(owner.size, NULL), dl_channel),
-        (sub_cust[nx], created[nx], np.full(nx.size, 6), np.ones(nx.size, bool), nx, K[nx] + 1,
-         np.full(nx.size, NULL), s_channel[nx]),
-        (r_owner, r_t, np.where(r_excl, 5, 4), np.zeros(m, bool), np.full(m, NULL), np.zeros(m, np.int64),
-         r_code, r_channel),
+        (
+            np.arange(n),
+            t_first,
+            first_type,
+            first_sub,
+            np.where(first_sub, sub_of_cust, NULL),
+            np.where(first_sub, 1, 0),
+            acq_code,
+            channel,
+        ),
+        (
+            up_i,
+            up_t[up_i],
+            np.full(up_i.size, 2),
+            up_sub[up_i],
+            np.where(up_sub[up_i], sub_of_cust[up_i], NULL),
+            np.where(up_sub[up_i], 1, 0),
+            up_code[up_i],
+            up_channel[up_i],
+        ),
+        (
+            sub_cust[owner],
+            dl_t,
+            np.full(owner.size, 3),
+            np.ones(owner.size, bool),
+            owner,
+            seq,
+            np.full(owner.size, NULL),
+            dl_channel,
+        ),
+        (
+            sub_cust[nx],
+            created[nx],
+            np.full(nx.size, 6),
+            np.ones(nx.size, bool),
+            nx,
+            K[nx] + 1,
+            np.full(nx.size, NULL),
+            s_channel[nx],
+        ),
+        (
+            r_owner,
+            r_t,
+            np.where(r_excl, 5, 4),
+            np.zeros(m, bool),
+            np.full(m, NULL),
+            np.zeros(m, np.int64),
+            r_code,
+            r_channel,
+        ),
     ]
     o_cust, o_t, o_type, o_sub_kind, o_sub, o_seq, o_code, o_ch = (
-        np.concatenate([p[k] for p in parts]) for k in range(8))
+        np.concatenate([p[k] for p in parts]) for k in range(8)
+    )
     o_first = np.zeros(o_t.size, bool)
     o_first[:n] = True
     o_qty = np.ones(o_t.size, np.int64)
@@ -406,7 +538,8 @@ def generate(customers: int = 3000, seed: int = 7) -> dict[str, pd.DataFrame]:
 
     srt = np.lexsort((o_seq, o_type, o_cust, o_t))
     o_cust, o_t, o_type, o_sub_kind, o_sub, o_seq, o_code, o_ch, o_first, o_qty = (
-        a[srt] for a in (o_cust, o_t, o_type, o_sub_kind, o_sub, o_seq, o_code, o_ch, o_first, o_qty))
+        a[srt] for a in (o_cust, o_t, o_type, o_sub_kind, o_sub, o_seq, o_code, o_ch, o_first, o_qty)
+    )
     no = o_t.size
     o_line = line[o_cust]
 
@@ -470,7 +603,8 @@ def generate(customers: int = 3000, seed: int = 7) -> dict[str, pd.DataFrame]:
     flow = np.select(  # where an order is in the shipping flow, by its age
         [age < 2, (age < 5) & (u < 0.65), (age < 5) & (u < 0.75)],
         [np.where(u < 0.45, ST["awaiting_shipment"], ST["preparing"]), ST["shipped"], ST["preparing"]],
-        ST["delivered"])
+        ST["delivered"],
+    )
     status = flow
     u = rng.random(no)
     cancel_rate = np.where(o_type == 3, 0.008, 0.028)
@@ -495,35 +629,48 @@ def generate(customers: int = 3000, seed: int = 7) -> dict[str, pd.DataFrame]:
     is_sub = o_sub >= 0
     seq_col = pd.array(o_seq, dtype="Int64")
     seq_col[~is_sub] = pd.NA
-    orders = _frame("orders", {
-        "order_id": order_ids,
-        "customer_id": cust_ids[o_cust],
-        "ordered_at": _ts(o_t),
-        "total_amount": total,
-        "status": _lookup(STATUS_NAMES, status),
-        "order_kind": np.where(is_sub, "subscription", "normal").astype(object),
-        "subscription_id": o_sub_id,
-        "subscription_seq": seq_col,
-        "ad_code": _lookup(tuple(m[0] for m in MEDIA) + (None,), o_code),
-        "channel": _lookup(CHANNELS, o_ch),
-        "coupon_code": _lookup(COUPONS, coupon),
-        "discount_amount": discount,
-        "shipping_fee": shipping,
-        "points_used": points,
-    })
-    order_items = _frame("order_items", {
-        "order_id": order_ids[it_order],
-        "product_id": np.array([p[0] for p in PRODUCTS], dtype=object)[it_prod],
-        "quantity": it_qty,
-        "unit_price": it_price,
-        "line_amount": it_amount,
-    })
-    products = _frame("products", {
-        "product_id": [p[0] for p in PRODUCTS], "product_name": [p[1] for p in PRODUCTS],
-        "product_line": [p[2] for p in PRODUCTS], "list_price": [p[3] for p in PRODUCTS],
-        "unit_cost": [p[4] for p in PRODUCTS], "product_role": [p[5] for p in PRODUCTS],
-        "is_subscription": [p[6] for p in PRODUCTS], "excluded": [p[7] for p in PRODUCTS],
-    })
+    orders = _frame(
+        "orders",
+        {
+            "order_id": order_ids,
+            "customer_id": cust_ids[o_cust],
+            "ordered_at": _ts(o_t),
+            "total_amount": total,
+            "status": _lookup(STATUS_NAMES, status),
+            "order_kind": np.where(is_sub, "subscription", "normal").astype(object),
+            "subscription_id": o_sub_id,
+            "subscription_seq": seq_col,
+            "ad_code": _lookup(tuple(m[0] for m in MEDIA) + (None,), o_code),
+            "channel": _lookup(CHANNELS, o_ch),
+            "coupon_code": _lookup(COUPONS, coupon),
+            "discount_amount": discount,
+            "shipping_fee": shipping,
+            "points_used": points,
+        },
+    )
+    order_items = _frame(
+        "order_items",
+        {
+            "order_id": order_ids[it_order],
+            "product_id": np.array([p[0] for p in PRODUCTS], dtype=object)[it_prod],
+            "quantity": it_qty,
+            "unit_price": it_price,
+            "line_amount": it_amount,
+        },
+    )
+    products = _frame(
+        "products",
+        {
+            "product_id": [p[0] for p in PRODUCTS],
+            "product_name": [p[1] for p in PRODUCTS],
+            "product_line": [p[2] for p in PRODUCTS],
+            "list_price": [p[3] for p in PRODUCTS],
+            "unit_cost": [p[4] for p in PRODUCTS],
+            "product_role": [p[5] for p in PRODUCTS],
+            "is_subscription": [p[6] for p in PRODUCTS],
+            "excluded": [p[7] for p in PRODUCTS],
+        },
+    )
 
     # customers
     counted_sales = np.bincount(o_cust, weights=np.where(COUNTED[status], total, 0), minlength=n)
@@ -542,25 +689,36 @@ def generate(customers: int = 3000, seed: int = 7) -> dict[str, pd.DataFrame]:
     mail = rng.random(n) < 0.66
     dm = rng.random(n) < np.where(channel == PHONE, 0.70, 0.42)
     call = rng.random(n) < np.where(channel == PHONE, 0.55, 0.18)
-    customers_df = _frame("customers", {
-        "customer_id": cust_ids, "registered_at": _ts(registered),
-        "gender": _lookup(GENDERS, gender), "birth_date": birth,
-        "prefecture": _lookup(tuple(p[0] for p in PREFECTURES), pref),
-        "member_tier": _lookup(TIERS, tier), "mail_optin": mail, "dm_optin": dm, "call_optin": call,
-    })
+    customers_df = _frame(
+        "customers",
+        {
+            "customer_id": cust_ids,
+            "registered_at": _ts(registered),
+            "gender": _lookup(GENDERS, gender),
+            "birth_date": birth,
+            "prefecture": _lookup(tuple(p[0] for p in PREFECTURES), pref),
+            "member_tier": _lookup(TIERS, tier),
+            "mail_optin": mail,
+            "dm_optin": dm,
+            "call_optin": call,
+        },
+    )
 
     # subscriptions, in contract id order
     so = sub_order
-    subs = _frame("subscriptions", {
-        "subscription_id": sub_ids,
-        "customer_id": cust_ids[sub_cust[so]],
-        "product_id": np.array([p[0] for p in PRODUCTS], dtype=object)[LINE_MAIN[s_line[so]]],
-        "started_at": _ts(s_t1[so]),
-        "status": _lookup(SUB_STATUS, s_status[so]),
-        "cancelled_at": np.where(stopped[so], _ts(np.minimum(stop_t[so], END_SEC - 1)), np.datetime64("NaT", "us")),
-        "cancel_reason": _lookup(CANCEL_REASONS, reason[so]),
-        "ad_code": _lookup(tuple(m[0] for m in MEDIA) + (None,), s_code[so]),
-    })
+    subs = _frame(
+        "subscriptions",
+        {
+            "subscription_id": sub_ids,
+            "customer_id": cust_ids[sub_cust[so]],
+            "product_id": np.array([p[0] for p in PRODUCTS], dtype=object)[LINE_MAIN[s_line[so]]],
+            "started_at": _ts(s_t1[so]),
+            "status": _lookup(SUB_STATUS, s_status[so]),
+            "cancelled_at": np.where(stopped[so], _ts(np.minimum(stop_t[so], END_SEC - 1)), np.datetime64("NaT", "us")),
+            "cancel_reason": _lookup(CANCEL_REASONS, reason[so]),
+            "ad_code": _lookup(tuple(m[0] for m in MEDIA) + (None,), s_code[so]),
+        },
+    )
 
     # --- ad spend and traffic ----------------------------------------------------------------
     sp_code, sp_day, sp_cost = [], [], []
@@ -597,23 +755,45 @@ def generate(customers: int = 3000, seed: int = 7) -> dict[str, pd.DataFrame]:
     spend("reco01", firsts, np.zeros(firsts.size))
     sp_code, sp_day, sp_cost = (np.concatenate(a) for a in (sp_code, sp_day, sp_cost))
     so2 = np.lexsort((sp_day, sp_code))
-    ad_spend = _frame("ad_spend", {
-        "ad_code": _lookup(tuple(m[0] for m in MEDIA), sp_code[so2]),
-        "spend_date": _dates(sp_day[so2]), "cost": sp_cost[so2],
-    })
+    ad_spend = _frame(
+        "ad_spend",
+        {
+            "ad_code": _lookup(tuple(m[0] for m in MEDIA), sp_code[so2]),
+            "spend_date": _dates(sp_day[so2]),
+            "cost": sp_cost[so2],
+        },
+    )
     tr_code, tr_day, tr_visits, tr_clicks = (np.concatenate(a) for a in (tr_code, tr_day, tr_visits, tr_clicks))
     so3 = np.lexsort((tr_day, tr_code))
-    ad_traffic = _frame("ad_traffic", {
-        "ad_code": _lookup(tuple(m[0] for m in MEDIA), tr_code[so3]),
-        "traffic_date": _dates(tr_day[so3]), "visits": tr_visits[so3], "clicks": tr_clicks[so3],
-    })
-    ad_media = _frame("ad_media", {
-        "ad_code": [m[0] for m in MEDIA], "media_name": [m[1] for m in MEDIA],
-        "media_type": [m[2] for m in MEDIA], "step": [m[3] for m in MEDIA],
-        "landing_product_id": [m[4] for m in MEDIA],
-    })
-    out = {"orders": orders, "order_items": order_items, "products": products, "customers": customers_df,
-           "subscriptions": subs, "ad_media": ad_media, "ad_spend": ad_spend, "ad_traffic": ad_traffic}
+    ad_traffic = _frame(
+        "ad_traffic",
+        {
+            "ad_code": _lookup(tuple(m[0] for m in MEDIA), tr_code[so3]),
+            "traffic_date": _dates(tr_day[so3]),
+            "visits": tr_visits[so3],
+            "clicks": tr_clicks[so3],
+        },
+    )
+    ad_media = _frame(
+        "ad_media",
+        {
+            "ad_code": [m[0] for m in MEDIA],
+            "media_name": [m[1] for m in MEDIA],
+            "media_type": [m[2] for m in MEDIA],
+            "step": [m[3] for m in MEDIA],
+            "landing_product_id": [m[4] for m in MEDIA],
+        },
+    )
+    out = {
+        "orders": orders,
+        "order_items": order_items,
+        "products": products,
+        "customers": customers_df,
+        "subscriptions": subs,
+        "ad_media": ad_media,
+        "ad_spend": ad_spend,
+        "ad_traffic": ad_traffic,
+    }
     return {name: out[name] for name in TABLES}
 
 

@@ -10,6 +10,7 @@ a separate process):
    limits and lock_configuration=true, fetches at most `row cap + 1` rows and sends them back.
 4. The parent kills the worker when the timeout passes.
 """
+
 from __future__ import annotations
 
 import pickle
@@ -31,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # Table functions that read files or the network (external access is off too; this gives a clear message).
 FILE_FUNCTIONS = re.compile(
     r"^(read_\w+|parquet_\w+|\w+_scan|glob|sniff_csv|iceberg_\w+|delta_\w+|query_table|query|"
-    r"duckdb_\w+|pragma_\w+|which_secret|load_aws_credentials|getenv|current_setting)$", re.I)
+    r"duckdb_\w+|pragma_\w+|which_secret|load_aws_credentials|getenv|current_setting)$",
+    re.I,
+)
 ALLOWED = {"duckdb_types"}  # harmless catalogue function (kept as an example of an allowance)
 
 
@@ -75,8 +78,21 @@ def check(sql: str) -> str:
         if ttype == duckdb.token_type.keyword:
             if low in ("from", "join"):
                 in_from = True
-            elif low in ("where", "group", "order", "having", "limit", "select", "on", "using", "union",
-                         "qualify", "window", "except", "intersect"):
+            elif low in (
+                "where",
+                "group",
+                "order",
+                "having",
+                "limit",
+                "select",
+                "on",
+                "using",
+                "union",
+                "qualify",
+                "window",
+                "except",
+                "intersect",
+            ):
                 in_from = False
         prev = low[:1] if low.startswith(",") else low
     return text.rstrip(";").strip()
@@ -104,11 +120,18 @@ def snapshot(ds, settings, folder: str | Path) -> Path:
 def _worker(path: str, sql: str, cap: int, memory_limit: str, threads: int) -> tuple:
     """Runs in the worker process: open the snapshot read-only and locked down, run, fetch cap+1 rows."""
     try:
-        con = duckdb.connect(path, read_only=True, config={
-            "enable_external_access": False, "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False, "memory_limit": memory_limit, "threads": threads,
-            "lock_configuration": True,
-        })
+        con = duckdb.connect(
+            path,
+            read_only=True,
+            config={
+                "enable_external_access": False,
+                "autoload_known_extensions": False,
+                "autoinstall_known_extensions": False,
+                "memory_limit": memory_limit,
+                "threads": threads,
+                "lock_configuration": True,
+            },
+        )
         res = con.execute(sql)
         columns = [d[0] for d in res.description]
         rows = res.fetchmany(cap + 1)
@@ -117,14 +140,26 @@ def _worker(path: str, sql: str, cap: int, memory_limit: str, threads: int) -> t
         return ("error", type(exc).__name__, str(exc).splitlines()[0][:300], False)
 
 
-def run(sql: str, db_path: str | Path, *, row_cap: int = 10_000, timeout: float = 10.0,
-        memory_limit: str = "1GB", threads: int = 1) -> Result:
+def run(
+    sql: str,
+    db_path: str | Path,
+    *,
+    row_cap: int = 10_000,
+    timeout: float = 10.0,
+    memory_limit: str = "1GB",
+    threads: int = 1,
+) -> Result:
     """Check and run `sql` on the snapshot at `db_path` in a worker process; kill it at `timeout`."""
     text = check(sql)
     started = time.monotonic()
     job = pickle.dumps((str(db_path), text, row_cap, memory_limit, threads))
-    proc = subprocess.Popen([sys.executable, "-m", "workbench.sandbox"], cwd=ROOT, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench.sandbox"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         out, _ = proc.communicate(job, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -3,6 +3,7 @@
 Headers are compared after NFKC normalisation, trimming and lower-casing; every canonical column
 name also matches itself.
 """
+
 from __future__ import annotations
 
 HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -95,14 +96,26 @@ STATUS_WORDS = {
 VALUE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "orders.status": STATUS_WORDS,
     "orders.order_kind": {"normal": ("通常", "通常購入", "単品"), "subscription": ("定期", "定期購入", "定期便")},
-    "products.product_role": {"trial": ("サンプル", "お試し", "トライアル", "引上げ対象"), "main": ("本品", "本商品"),
-                              "gift": ("プレゼント", "同梱", "ノベルティ")},
-    "subscriptions.status": {"active": ("継続", "継続中", "有効"), "paused": ("休止", "休止中", "一時停止"),
-                             "cancelled": ("解約", "停止", "解約済み", "キャンセル")},
-    "ad_media.media_type": {"web": ("ウェブ", "WEB広告", "ネット"), "print": ("紙", "新聞", "雑誌", "チラシ"),
-                            "broadcast": ("テレビ", "TV", "ラジオ"), "email": ("メール", "メルマガ"),
-                            "dm": ("DM", "ダイレクトメール"), "recommend": ("レコメンド",),
-                            "affiliate": ("アフィリエイト",), "other": ("その他",)},
+    "products.product_role": {
+        "trial": ("サンプル", "お試し", "トライアル", "引上げ対象"),
+        "main": ("本品", "本商品"),
+        "gift": ("プレゼント", "同梱", "ノベルティ"),
+    },
+    "subscriptions.status": {
+        "active": ("継続", "継続中", "有効"),
+        "paused": ("休止", "休止中", "一時停止"),
+        "cancelled": ("解約", "停止", "解約済み", "キャンセル"),
+    },
+    "ad_media.media_type": {
+        "web": ("ウェブ", "WEB広告", "ネット"),
+        "print": ("紙", "新聞", "雑誌", "チラシ"),
+        "broadcast": ("テレビ", "TV", "ラジオ"),
+        "email": ("メール", "メルマガ"),
+        "dm": ("DM", "ダイレクトメール"),
+        "recommend": ("レコメンド",),
+        "affiliate": ("アフィリエイト",),
+        "other": ("その他",),
+    },
     "ad_media.step": {"one_step": ("1ステップ", "ワンステップ"), "two_step": ("2ステップ", "ツーステップ")},
 }
 TRUE_WORDS = ("true", "1", "yes", "y", "はい", "○", "〇", "◯", "有", "あり", "する", "許可", "希望")

@@ -3,6 +3,7 @@
 Rows are given compactly as tuples; the builder fills the canonical columns and types, so a
 test reads like the worked example it checks.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -59,8 +60,18 @@ def new_repeat_golden() -> dict[str, pd.DataFrame]:
     in Jan, the first counted one in Feb.  E: an order without customer_id.  F: 2nd order 3 days
     after the 1st, across the year boundary.
     """
-    c_dates = ["2023-05-01", "2023-06-01", "2023-07-01", "2023-08-01", "2023-09-01", "2023-10-01",
-               "2023-11-01", "2023-12-01", "2024-01-01 09:00", "2024-02-10"]
+    c_dates = [
+        "2023-05-01",
+        "2023-06-01",
+        "2023-07-01",
+        "2023-08-01",
+        "2023-09-01",
+        "2023-10-01",
+        "2023-11-01",
+        "2023-12-01",
+        "2024-01-01 09:00",
+        "2024-02-10",
+    ]
     rows = [
         ("a1", "A", "2024-01-10 09:00", 1000, "delivered"),
         ("a2", "A", "2024-01-10 18:30", 2000, "shipped"),
@@ -80,8 +91,13 @@ def new_repeat_golden() -> dict[str, pd.DataFrame]:
 SUB_COLUMNS = ["subscription_id", "customer_id", "product_id", "started_at", "status", "cancelled_at", "cancel_reason"]
 
 
-def contracts(spec: list[tuple[int, str]], product_id: str = "P1", start: str = "2024-01-01",
-              cancelled_at: str | None = None, anchor: str = "2024-12-31") -> dict[str, pd.DataFrame]:
+def contracts(
+    spec: list[tuple[int, str]],
+    product_id: str = "P1",
+    start: str = "2024-01-01",
+    cancelled_at: str | None = None,
+    anchor: str = "2024-12-31",
+) -> dict[str, pd.DataFrame]:
     """Contracts from (deliveries, status) pairs: each gets that many delivered monthly orders.
 
     A stopped contract stops 10 days after its last delivery (after its start when it has none).
@@ -97,8 +113,18 @@ def contracts(spec: list[tuple[int, str]], product_id: str = "P1", start: str = 
             stop = cancelled_at or str(base + pd.DateOffset(months=max(d - 1, 0), days=10))
         subs.append((sid, cid, product_id, str(base), status, stop, "価格が高い" if status == "cancelled" else None))
         for n in range(d):
-            rows.append((f"O{i:03d}-{n + 1}", cid, str(base + pd.DateOffset(months=n)), 3000, "delivered",
-                         "subscription", sid, n + 1))
+            rows.append(
+                (
+                    f"O{i:03d}-{n + 1}",
+                    cid,
+                    str(base + pd.DateOffset(months=n)),
+                    3000,
+                    "delivered",
+                    "subscription",
+                    sid,
+                    n + 1,
+                )
+            )
     return {
         "orders": orders(rows, ORDER_COLUMNS + ["order_kind", "subscription_id", "subscription_seq"]),
         "subscriptions": frame("subscriptions", subs, SUB_COLUMNS),
@@ -107,6 +133,13 @@ def contracts(spec: list[tuple[int, str]], product_id: str = "P1", start: str = 
 
 def retention_slide15() -> dict[str, pd.DataFrame]:
     """Slide 15's worked example: n=1 残存10 継続1 離脱2; n=2 5/1/4; n=3 4/1/0 (13 contracts)."""
-    spec = ([(0, "active")] + [(0, "cancelled")] * 2 + [(1, "active")] + [(1, "cancelled")] * 4
-            + [(2, "active")] + [(3, "active")] * 2 + [(3, "cancelled")] * 2)
+    spec = (
+        [(0, "active")]
+        + [(0, "cancelled")] * 2
+        + [(1, "active")]
+        + [(1, "cancelled")] * 4
+        + [(2, "active")]
+        + [(3, "active")] * 2
+        + [(3, "cancelled")] * 2
+    )
     return contracts(spec)

@@ -1,4 +1,5 @@
 """Saving a scratchpad SELECT as a named query file (same header as queries/), in a user folder."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """ダッシュボード: the morning view of seed 000 and the order-mix report of slide 11 (issue 12)."""
+
 import datetime as dt
 
 import pandas as pd
@@ -44,8 +45,10 @@ st.caption(tr("dashboard.caption", as_of=as_of))
 try:
     summary = run("sales_summary")
     last = run("new_repeat_mix", {"grain": "all", "start": as_of - dt.timedelta(days=364), "end": as_of})
-    prev = run("new_repeat_mix", {"grain": "all", "start": as_of - dt.timedelta(days=729),
-                                  "end": as_of - dt.timedelta(days=365)})
+    prev = run(
+        "new_repeat_mix",
+        {"grain": "all", "start": as_of - dt.timedelta(days=729), "end": as_of - dt.timedelta(days=365)},
+    )
     ranking = run("product_ranking")
 except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
     error(exc)
@@ -60,17 +63,26 @@ for col, w in zip(cols[:2] + cols[3:], WINDOWS):
     r = rows[w]
     with col.container(border=True):
         st.markdown(f"**{tr(f'dashboard.window.{w}')}**")
-        span = r["start_date"].date() if r["start_date"] == r["end_date"] else \
-            f"{r['start_date']:%m/%d}〜{r['end_date']:%m/%d}"
-        cmp = r["compare_start"].date() if r["compare_start"] == r["compare_end"] else \
-            f"{r['compare_start']:%Y-%m-%d}〜{r['compare_end']:%m/%d}"
+        span = (
+            r["start_date"].date()
+            if r["start_date"] == r["end_date"]
+            else f"{r['start_date']:%m/%d}〜{r['end_date']:%m/%d}"
+        )
+        cmp = (
+            r["compare_start"].date()
+            if r["compare_start"] == r["compare_end"]
+            else f"{r['compare_start']:%Y-%m-%d}〜{r['compare_end']:%m/%d}"
+        )
         st.caption(tr("dashboard.window.span", span=span, cmp=cmp))
         pct = "" if pd.isna(r["sales_change_pct"]) else f" ({r['sales_change_pct']:+.1f}%)"
         st.metric(tr("col.sales"), fmt.money(r["sales"], s), f"{fmt.money(r['sales_change'], s)}{pct}")
         st.metric(tr("col.orders"), fmt.count(r["orders"]), f"{int(r['orders_change']):+,}")
         st.metric(tr("col_dash.buyers"), fmt.count(r["buyers"]), f"{int(r['buyers_change']):+,}")
-        st.metric(tr("col_dash.aov"), fmt.money(r["aov"], s),
-                  None if pd.isna(r["aov_change"]) else fmt.money(r["aov_change"], s))
+        st.metric(
+            tr("col_dash.aov"),
+            fmt.money(r["aov"], s),
+            None if pd.isna(r["aov_change"]) else fmt.money(r["aov_change"], s),
+        )
         st.metric(tr("col.new_customers"), fmt.count(r["new_customers"]), f"{int(r['new_customers_change']):+,}")
 excluded = {w: int(rows[w]["excluded_orders"]) for w in ("this_month", "last_month", "last_365_days")}
 cols[2].caption(tr("dashboard.excluded", **excluded))
@@ -95,8 +107,13 @@ else:
     for c, p in zip(m[1:5], ["reacquired_customers", "repeat_2nd", "repeat_3_9", "repeat_10plus"]):
         c.metric(tr(f"col.{p}"), fmt.count(cur[p]), delta(p))
     m[5].metric(tr("col.repeat_sales"), fmt.money(cur["repeat_sales"], s), delta("repeat_sales", True))
-    link("new_repeat", tr("dashboard.open.new_repeat"), nr_grain="month",
-         nr_start=as_of - dt.timedelta(days=364), nr_end=as_of)
+    link(
+        "new_repeat",
+        tr("dashboard.open.new_repeat"),
+        nr_grain="month",
+        nr_start=as_of - dt.timedelta(days=364),
+        nr_end=as_of,
+    )
 
 # ---------------------------------------------------------------- tiles of other pages (when merged)
 classes = optional("customer_classes")
@@ -124,20 +141,26 @@ if extra:
             moved = movement[movement["from_segment"] != movement["to_segment"]]
             moved = moved.sort_values("customers", ascending=False, kind="stable")
             for r in moved.head(8).to_dict("records"):
-                st.write(f"{seg_label('cpm', r['from_segment'])} → {seg_label('cpm', r['to_segment'])}: "
-                         f"{fmt.count(r['customers'])}")
+                st.write(
+                    f"{seg_label('cpm', r['from_segment'])} → {seg_label('cpm', r['to_segment'])}: "
+                    f"{fmt.count(r['customers'])}"
+                )
             if moved.empty:
                 st.caption(tr("dashboard.no_movement"))
-            link("customers", tr("dashboard.open.movement"), cust_mv_from=as_of - dt.timedelta(days=7),
-                 cust_mv_to=as_of)
+            link(
+                "customers", tr("dashboard.open.movement"), cust_mv_from=as_of - dt.timedelta(days=7), cust_mv_to=as_of
+            )
         i += 1
     if retention is not None and not retention.empty:
         with tiles[i].container(border=True):
             st.markdown(f"**{tr('dashboard.tile.churn_peak')}**")
             peak = retention.sort_values(["churned", "delivery_no"], ascending=[False, True]).iloc[0]
-            st.metric(tr("dashboard.churn_peak", product=peak["product_id"]),
-                      tr("dashboard.delivery_no", n=int(peak["delivery_no"])), fmt.count(peak["churned"]),
-                      delta_color="off")
+            st.metric(
+                tr("dashboard.churn_peak", product=peak["product_id"]),
+                tr("dashboard.delivery_no", n=int(peak["delivery_no"])),
+                fmt.count(peak["churned"]),
+                delta_color="off",
+            )
             link("retention", tr("dashboard.open.retention"), ret_product=peak["product_id"])
         i += 1
     if formula is not None and not formula.empty:
@@ -161,8 +184,14 @@ else:
 # ---------------------------------------------------------------- campaigns (seed 000)
 st.subheader(tr("dashboard.campaign"))
 st.caption(tr("dashboard.campaign.caption"))
-campaign_window = url_segmented(st, tr("dashboard.campaign.window"), WINDOWS, "dash_campaign", "this_month",
-                                format_func=lambda w: tr(f"dashboard.window.{w}"))
+campaign_window = url_segmented(
+    st,
+    tr("dashboard.campaign.window"),
+    WINDOWS,
+    "dash_campaign",
+    "this_month",
+    format_func=lambda w: tr(f"dashboard.window.{w}"),
+)
 try:
     campaigns = run("campaign_summary")
 except Exception as exc:  # noqa: BLE001
@@ -178,8 +207,13 @@ if campaigns is not None:
             if part.empty:
                 empty()
             else:
-                table(part, f"campaign_summary_{dimension}", "col_dash", money=("sales",),
-                      key=f"dash_dl_campaign_{dimension}")
+                table(
+                    part,
+                    f"campaign_summary_{dimension}",
+                    "col_dash",
+                    money=("sales",),
+                    key=f"dash_dl_campaign_{dimension}",
+                )
     reproduce("campaign_summary", {})
 
 # ---------------------------------------------------------------- order mix (slide 11)
@@ -198,10 +232,20 @@ if mix.empty:
     empty()
 else:
     kinds = {k: tr(f"order_type.{k}") for k in KINDS}
-    st.altair_chart(charts.stacked_kinds(mix, "period", "order_type", "orders", kinds, tr("col.period"),
-                                         tr("col.orders"), tr("col_dash.order_type"),
-                                         time_format=charts.period_format(grain)),
-                    width="stretch")
+    st.altair_chart(
+        charts.stacked_kinds(
+            mix,
+            "period",
+            "order_type",
+            "orders",
+            kinds,
+            tr("col.period"),
+            tr("col.orders"),
+            tr("col_dash.order_type"),
+            time_format=charts.period_format(grain),
+        ),
+        width="stretch",
+    )
     if charts.periods_cut(mix, "period"):
         st.caption(tr("common.chart_latest", n=charts.MAX_PERIODS))
     shown = mix.assign(order_type=mix["order_type"].map(kinds))

@@ -1,4 +1,5 @@
 """新規・リピート: the new-vs-repeat mix over time and the last-365-days summary (seed 000)."""
+
 import datetime as dt
 
 import streamlit as st
@@ -18,16 +19,26 @@ grains = {g: tr(f"grain.{g}") for g in ("day", "week", "month", "year")}
 grain = url_select(c1, tr("filter.grain"), grains, "nr_grain", index=2, format_func=grains.__getitem__)
 start = url_date(c2, tr("filter.start"), None, "nr_start")
 end = url_date(c3, tr("filter.end"), None, "nr_end")
-reacquire_days = c4.number_input(tr("new_repeat.reacquire_days"), min_value=1, max_value=3650,
-                                 value=s.reacquire_days, step=30, key="nr_reacquire")
+reacquire_days = c4.number_input(
+    tr("new_repeat.reacquire_days"), min_value=1, max_value=3650, value=s.reacquire_days, step=30, key="nr_reacquire"
+)
 st.caption(tr("new_repeat.caption", days=reacquire_days))
 
 try:
     # the seed's 365-day block: this window and the one before it, same query, grain "all"
-    last = run("new_repeat_mix", {"grain": "all", "start": as_of - dt.timedelta(days=364), "end": as_of,
-                                  "reacquire_days": reacquire_days})
-    prev = run("new_repeat_mix", {"grain": "all", "start": as_of - dt.timedelta(days=729),
-                                  "end": as_of - dt.timedelta(days=365), "reacquire_days": reacquire_days})
+    last = run(
+        "new_repeat_mix",
+        {"grain": "all", "start": as_of - dt.timedelta(days=364), "end": as_of, "reacquire_days": reacquire_days},
+    )
+    prev = run(
+        "new_repeat_mix",
+        {
+            "grain": "all",
+            "start": as_of - dt.timedelta(days=729),
+            "end": as_of - dt.timedelta(days=365),
+            "reacquire_days": reacquire_days,
+        },
+    )
     params = {"grain": grain, "start": start, "end": end, "reacquire_days": reacquire_days}
     mix = run("new_repeat_mix", params)
 except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
@@ -65,11 +76,24 @@ st.subheader(tr("new_repeat.chart"))
 if mix.empty:
     empty()
 else:
-    parts = {p: tr(f"col.{p}") for p in ["new_customers", "reacquired_customers", "repeat_2nd", "repeat_3_9", "repeat_10plus"]}
-    st.altair_chart(charts.stacked_with_share(mix, "period", parts, "repeat_customers", "buyers",
-                                              tr("col.period"), tr("new_repeat.people"), tr("new_repeat.repeat_share"),
-                                              time_format=charts.period_format(grain)),
-                    width="stretch")
+    parts = {
+        p: tr(f"col.{p}")
+        for p in ["new_customers", "reacquired_customers", "repeat_2nd", "repeat_3_9", "repeat_10plus"]
+    }
+    st.altair_chart(
+        charts.stacked_with_share(
+            mix,
+            "period",
+            parts,
+            "repeat_customers",
+            "buyers",
+            tr("col.period"),
+            tr("new_repeat.people"),
+            tr("new_repeat.repeat_share"),
+            time_format=charts.period_format(grain),
+        ),
+        width="stretch",
+    )
     if charts.periods_cut(mix, "period"):
         st.caption(tr("common.chart_latest", n=charts.MAX_PERIODS))
     st.subheader(tr("common.table"))

@@ -1,5 +1,6 @@
 """広告媒体集計: per ad code trial orders, upgrades, direct orders, CPR/CPO, 引上率 with its interval,
 time of day, cost against upgrades, and the 勝利の方程式 (slides 19–22, 35–38, 46)."""
+
 import datetime as dt
 
 import streamlit as st
@@ -37,8 +38,9 @@ except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
 
 types = sorted(t for t in codes_df["media_type"].dropna().unique())
 type_names = {t: tr(f"media_type.{t}") for t in types}
-chosen_types = st.multiselect(tr("ad_media.media_types"), types, default=types, format_func=type_names.__getitem__,
-                              key="ad_types")
+chosen_types = st.multiselect(
+    tr("ad_media.media_types"), types, default=types, format_func=type_names.__getitem__, key="ad_types"
+)
 if len(chosen_types) < len(types):
     summary = summary[summary["media_type"].isin(chosen_types)]
     codes_df = codes_df[codes_df["media_type"].isin(chosen_types)]
@@ -53,8 +55,14 @@ shown["media_type"] = shown["media_type"].map(lambda v: type_names.get(v, v))
 shown["step"] = shown["step"].map(lambda v: steps.get(v, v))
 if group_by != "ad_code":
     shown = shown.drop(columns=[c for c in ("ad_code",) + (("media_name",) if group_by == "media_type" else ())])
-table(shown, "ad_media_summary", "col_ad", money=("cost", "cpr", "cpo", "sales"),
-      percent=("upgrade_rate", "upgrade_rate_low", "upgrade_rate_high", "cvr"), key="ad_dl_summary")
+table(
+    shown,
+    "ad_media_summary",
+    "col_ad",
+    money=("cost", "cpr", "cpo", "sales"),
+    percent=("upgrade_rate", "upgrade_rate_low", "upgrade_rate_high", "cvr"),
+    key="ad_dl_summary",
+)
 reproduce("ad_media_summary", params)
 
 # ---- upgrade rate with the Wilson interval, against the seed's average band and bar
@@ -72,14 +80,39 @@ else:
     rated["reliability"] = uncertain.map(reliab)
     low, high = s.upgrade_rate_average
     st.caption(tr("ad_media.rate_caption", low=low, high=high, target=s.upgrade_rate_target, width=UNCERTAIN_WIDTH))
-    st.altair_chart(charts.rate_with_interval(rated, "label", "upgrade_rate", "upgrade_rate_low", "upgrade_rate_high",
-                                              tr(f"ad_media.group.{group_by}"), tr("ad_media.rate_axis"),
-                                              band=(low, high), target=s.upgrade_rate_target, color="reliability"),
-                    width="stretch", height=max(160, 40 * len(rated) + 80))
-    table(rated[["label", "trial_customers", "upgrades", "upgrade_rate", "upgrade_rate_low", "upgrade_rate_high",
-                 "reliability"]].rename(columns={"label": label_col}),
-          "ad_upgrade_rate", "col_ad", percent=("upgrade_rate", "upgrade_rate_low", "upgrade_rate_high"),
-          key="ad_dl_rate")
+    st.altair_chart(
+        charts.rate_with_interval(
+            rated,
+            "label",
+            "upgrade_rate",
+            "upgrade_rate_low",
+            "upgrade_rate_high",
+            tr(f"ad_media.group.{group_by}"),
+            tr("ad_media.rate_axis"),
+            band=(low, high),
+            target=s.upgrade_rate_target,
+            color="reliability",
+        ),
+        width="stretch",
+        height=max(160, 40 * len(rated) + 80),
+    )
+    table(
+        rated[
+            [
+                "label",
+                "trial_customers",
+                "upgrades",
+                "upgrade_rate",
+                "upgrade_rate_low",
+                "upgrade_rate_high",
+                "reliability",
+            ]
+        ].rename(columns={"label": label_col}),
+        "ad_upgrade_rate",
+        "col_ad",
+        percent=("upgrade_rate", "upgrade_rate_low", "upgrade_rate_high"),
+        key="ad_dl_rate",
+    )
 
 # ---- time of day
 st.subheader(tr("ad_media.heatmap"))
@@ -100,9 +133,20 @@ if hourly is not None:
         cells = hourly.groupby(["weekday", "hour"], as_index=False)[["orders", "sales"]].sum()
         days = {d: tr(f"weekday.{d}") for d in range(1, 8)}
         cells["day"] = cells["weekday"].map(days)
-        st.altair_chart(charts.heatmap(cells, "hour", "day", "orders", tr("ad_media.hour"), tr("ad_media.weekday"),
-                                       tr("col_ad.orders"), y_sort=list(days.values())),
-                        width="stretch", height=320)
+        st.altair_chart(
+            charts.heatmap(
+                cells,
+                "hour",
+                "day",
+                "orders",
+                tr("ad_media.hour"),
+                tr("ad_media.weekday"),
+                tr("col_ad.orders"),
+                y_sort=list(days.values()),
+            ),
+            width="stretch",
+            height=320,
+        )
         by_hour = cells.groupby("hour")["orders"].sum()
         peak = by_hour.sort_values(ascending=False, kind="stable").head(3).index
         st.caption(tr("ad_media.peak", hours=", ".join(f"{h}:00–{h + 1}:00" for h in sorted(peak))))
@@ -116,14 +160,36 @@ if pts.empty:
 else:
     pts["acquired"] = pts["upgrades"] + pts["direct_orders"]
     pts["type"] = pts["media_type"].map(lambda v: type_names.get(v, "-"))
-    st.altair_chart(charts.bubbles(pts, "cost", "acquired", "sales", "ad_code", tr("col_ad.cost"),
-                                   tr("col_ad.upgrades") + " + " + tr("col_ad.direct_orders"), tr("col_ad.sales"),
-                                   color="type"), width="stretch", height=420)
+    st.altair_chart(
+        charts.bubbles(
+            pts,
+            "cost",
+            "acquired",
+            "sales",
+            "ad_code",
+            tr("col_ad.cost"),
+            tr("col_ad.upgrades") + " + " + tr("col_ad.direct_orders"),
+            tr("col_ad.sales"),
+            color="type",
+        ),
+        width="stretch",
+        height=420,
+    )
 
 # ---- 勝利の方程式
 st.subheader(tr("ad_media.formula"))
-st.caption(tr("ad_media.formula_caption", pc=s.wf_print_cpr, pm=s.wf_print_cpo_main, ps=s.wf_print_cpo_subscription,
-              wc=s.wf_web_cpr, wm=s.wf_web_cpo_main, ws=s.wf_web_cpo_subscription, t=s.upgrade_rate_target))
+st.caption(
+    tr(
+        "ad_media.formula_caption",
+        pc=s.wf_print_cpr,
+        pm=s.wf_print_cpo_main,
+        ps=s.wf_print_cpo_subscription,
+        wc=s.wf_web_cpr,
+        wm=s.wf_web_cpo_main,
+        ws=s.wf_web_cpo_subscription,
+        t=s.upgrade_rate_target,
+    )
+)
 wf_params = {"start": start, "end": end, "upgrade_window_days": window or None}
 try:
     wf = run("ad_winning_formula", wf_params)
@@ -142,7 +208,21 @@ if wf is not None:
         view["step"] = view["step"].map(lambda v: steps.get(v, v))
         for col in ("cpr_pass", "cpo_main_pass", "cpo_subscription_pass", "upgrade_rate_pass", "all_pass"):
             view[col] = view[col].astype(object).where(view[col].notna(), None).map(marks).fillna("–")
-        table(view, "ad_winning_formula", "col_ad",
-              money=("price", "cost", "cpr", "cpr_limit", "cpo_main", "cpo_main_limit", "cpo_subscription",
-                     "cpo_subscription_limit"), percent=("upgrade_rate", "upgrade_rate_target"), key="ad_dl_formula")
+        table(
+            view,
+            "ad_winning_formula",
+            "col_ad",
+            money=(
+                "price",
+                "cost",
+                "cpr",
+                "cpr_limit",
+                "cpo_main",
+                "cpo_main_limit",
+                "cpo_subscription",
+                "cpo_subscription_limit",
+            ),
+            percent=("upgrade_rate", "upgrade_rate_target"),
+            key="ad_dl_formula",
+        )
         reproduce("ad_winning_formula", wf_params)

@@ -1,4 +1,5 @@
 """データ: upload shop exports (or pick a Parquet folder), map columns, check, load for this session."""
+
 import hashlib
 import secrets
 import tempfile
@@ -35,23 +36,39 @@ m[1].metric(tr("data.orders_rows"), f"{ds.row_counts['orders']:,}")
 m[2].metric(tr("data.period"), f"{info['first']} 〜 {info['last']}")
 m[3].metric(tr("data.customers"), f"{info['customers']:,}")
 m[4].metric(tr("data.counted_orders"), f"{info['counted_orders']:,}")
-rows = [{tr("data.col.table"): t["table"], tr("data.col.present"): t["present"], tr("data.col.rows"): t["rows"],
-         tr("data.col.unlocks"): ", ".join(page_name(u) for u in t["unlocks"]) or "-",
-         tr("data.col.limited"): "-" if t["present"] else (", ".join(page_name(u) for u in t["unlocks"]) or "-")}
-        for t in info["tables"]]
+rows = [
+    {
+        tr("data.col.table"): t["table"],
+        tr("data.col.present"): t["present"],
+        tr("data.col.rows"): t["rows"],
+        tr("data.col.unlocks"): ", ".join(page_name(u) for u in t["unlocks"]) or "-",
+        tr("data.col.limited"): "-" if t["present"] else (", ".join(page_name(u) for u in t["unlocks"]) or "-"),
+    }
+    for t in info["tables"]
+]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 if key.startswith("upload:"):
     if st.session_state.get("data_zip_key") != key:
         st.session_state["data_zip"] = importer.zip_parquet(ds)
         st.session_state["data_zip_key"] = key
-    st.download_button(tr("data.download_zip"), st.session_state["data_zip"], file_name="dataset.zip",
-                       mime="application/zip", key="data_download")
+    st.download_button(
+        tr("data.download_zip"),
+        st.session_state["data_zip"],
+        file_name="dataset.zip",
+        mime="application/zip",
+        key="data_download",
+    )
 
 # ---------------------------------------------------------------- uploads (this session only)
 st.subheader(tr("data.upload"))
 st.caption(tr("data.upload.help"))
-files = st.file_uploader(tr("data.upload"), type=[e.lstrip(".") for e in importer.EXTENSIONS],
-                         accept_multiple_files=True, key="data_files", label_visibility="collapsed")
+files = st.file_uploader(
+    tr("data.upload"),
+    type=[e.lstrip(".") for e in importer.EXTENSIONS],
+    accept_multiple_files=True,
+    key="data_files",
+    label_visibility="collapsed",
+)
 if "data_tmp" not in st.session_state:
     st.session_state["data_tmp"] = tempfile.mkdtemp(prefix="wb-upload-")
 tmp = Path(st.session_state["data_tmp"])
@@ -81,8 +98,9 @@ for i, f in enumerate(files or []):
             st.warning(tr("data.invalid"))
             st.code("\n".join(p.message(lang()) for p in problems), language=None)
             continue
-        table = st.selectbox(tr("data.table"), list(table_names), index=list(TABLES).index(guess),
-                             key=f"data_table_{digest}")
+        table = st.selectbox(
+            tr("data.table"), list(table_names), index=list(TABLES).index(guess), key=f"data_table_{digest}"
+        )
         st.caption(tr("data.encoding", encoding=encoding or "-", count=len(headers)))
         st.caption(tr("data.preview"))
         st.dataframe(preview, hide_index=True, width="stretch")
@@ -93,8 +111,12 @@ for i, f in enumerate(files or []):
         cols = st.columns(4)
         for j, col in enumerate(TABLES[table].columns):
             label = col.name + (" *" if col.required else "")
-            choice = cols[j % 4].selectbox(label, options, index=options.index(proposed.get(col.name, none)),
-                                           key=f"data_map_{digest}_{table}_{col.name}")
+            choice = cols[j % 4].selectbox(
+                label,
+                options,
+                index=options.index(proposed.get(col.name, none)),
+                key=f"data_map_{digest}_{table}_{col.name}",
+            )
             if choice != none:
                 mapping[col.name] = choice
         unused = [h for h in headers if h not in mapping.values()]
@@ -103,8 +125,9 @@ for i, f in enumerate(files or []):
         check_key = ("check", digest, table, tuple(sorted(mapping.items())))
         if check_key not in cache:
             try:
-                res = importer.run_import(table, path, tmp / "check" / digest, encoding or "auto", mapping,
-                                          label=f.name)
+                res = importer.run_import(
+                    table, path, tmp / "check" / digest, encoding or "auto", mapping, label=f.name
+                )
                 config.check_rows({f"{f.name} ({table})": res.rows})
                 cache[check_key] = (res.rows, [])
             except importer.ImportFailed as exc:

@@ -1,4 +1,5 @@
 """SQL scratchpad: one SELECT over the session's tables and facts, run in a locked-down worker."""
+
 import tempfile
 
 import streamlit as st
@@ -13,8 +14,12 @@ cfg = config.current()
 st.title(tr("sql.title"))
 st.caption(tr("sql.caption", rows=cfg.result_rows, seconds=f"{cfg.query_seconds:g}"))
 
-sql = st.text_area(tr("sql.input"), key="sql_text", height=180,
-                   value="select order_kind, count(*) as orders, sum(amount) as sales\nfrom order_fact\ngroup by all\norder by 1")
+sql = st.text_area(
+    tr("sql.input"),
+    key="sql_text",
+    height=180,
+    value="select order_kind, count(*) as orders, sum(amount) as sales\nfrom order_fact\ngroup by all\norder by 1",
+)
 
 
 def _snapshot() -> str:
@@ -29,6 +34,7 @@ def _snapshot() -> str:
         path = sandbox.snapshot(ds, settings.replace(as_of=ds.as_of(settings)), st.session_state["sql_tmp"].name)
         if snap:
             from pathlib import Path
+
             Path(snap[1]).unlink(missing_ok=True)
         snap = (tag, str(path))
         st.session_state["sql_snap"] = snap
@@ -41,8 +47,14 @@ if clicked or first_visit:
     st.session_state["sql_tried"] = True
     try:
         with st.spinner():
-            result = sandbox.run(sql, _snapshot(), row_cap=cfg.result_rows, timeout=cfg.query_seconds,
-                                 memory_limit=cfg.memory_limit, threads=cfg.threads)
+            result = sandbox.run(
+                sql,
+                _snapshot(),
+                row_cap=cfg.result_rows,
+                timeout=cfg.query_seconds,
+                memory_limit=cfg.memory_limit,
+                threads=cfg.threads,
+            )
         st.session_state["sql_result"] = (sql, result)
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         st.session_state.pop("sql_result", None)

@@ -3,6 +3,7 @@
 AppTest re-runs a multipage app's page file directly when a pages/ folder sits beside the main
 script, skipping the sidebar; this wrapper keeps every run going through app.py, as the server does.
 """
+
 import runpy
 from pathlib import Path
 

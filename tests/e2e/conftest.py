@@ -1,4 +1,5 @@
 """End-to-end fixtures: the app served on a free local port, Debian's chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -26,9 +27,21 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
-        args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none"]
+        args = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(self.port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ]
         if config_text is not None:
             (tmp / "workbench.toml").write_text(config_text)
             env["WORKBENCH_CONFIG"] = str(tmp / "workbench.toml")
@@ -96,9 +109,11 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app_auth(tmp_path_factory):
     """A hosted configuration with password login."""
-    server = start_server(tmp_path_factory.mktemp("app_auth"),
-                          '[data]\nread_only = true\n[auth]\nmode = "password"\n',
-                          'workbench_password = "e2e-secret"\n')
+    server = start_server(
+        tmp_path_factory.mktemp("app_auth"),
+        '[data]\nread_only = true\n[auth]\nmode = "password"\n',
+        'workbench_password = "e2e-secret"\n',
+    )
     yield server
     server.stop()
 
@@ -106,8 +121,9 @@ def app_auth(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app_limits(tmp_path_factory):
     """A read-only hosted configuration with tiny upload limits (1 MB, 1 row per table)."""
-    server = start_server(tmp_path_factory.mktemp("app_limits"),
-                          '[data]\nread_only = true\n[limits]\nupload_mb = 1\nupload_rows = 1\n')
+    server = start_server(
+        tmp_path_factory.mktemp("app_limits"), "[data]\nread_only = true\n[limits]\nupload_mb = 1\nupload_rows = 1\n"
+    )
     yield server
     server.stop()
 
@@ -118,5 +134,6 @@ def settle(page, timeout: float = 60_000) -> None:
     page.wait_for_function(
         """() => document.querySelector('[data-testid="stAppViewContainer"]') &&
                  !document.querySelector('[data-testid="stStatusWidget"] button, [data-testid="stStatusWidgetRunningIcon"]')""",
-        timeout=timeout)
+        timeout=timeout,
+    )
     page.wait_for_timeout(300)

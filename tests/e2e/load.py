@@ -3,6 +3,7 @@
 Reports p50/p95 page time (navigation until the script run settles and the title shows) and the
 server's resident memory: at start, after all sessions, and per session ((after - start) / N).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,7 +64,9 @@ def main() -> None:
     try:
         base = rss_mb(server.proc.pid)
         times, errors = [], []
-        threads = [threading.Thread(target=session, args=(server.url, times, errors, a.rounds)) for _ in range(a.sessions)]
+        threads = [
+            threading.Thread(target=session, args=(server.url, times, errors, a.rounds)) for _ in range(a.sessions)
+        ]
         started = time.monotonic()
         for th in threads:
             th.start()

@@ -1,4 +1,5 @@
 """The app in a real browser: every page renders; login gates everything; language; upload isolation."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,8 +55,13 @@ def test_login_gates_every_page(browser, app_auth):
         try:
             page.wait_for_selector("h1:has-text('ログイン')", timeout=60_000)
             assert page.locator("h1").all_inner_texts() == ["ログイン"]
-            for hidden in ('[data-testid="stSidebarNav"]', '[data-testid="stDataFrame"]', '[data-testid="stMetric"]',
-                           '[data-testid="stVegaLiteChart"]', '[data-testid="stSidebar"] [data-testid="stSelectbox"]'):
+            for hidden in (
+                '[data-testid="stSidebarNav"]',
+                '[data-testid="stDataFrame"]',
+                '[data-testid="stMetric"]',
+                '[data-testid="stVegaLiteChart"]',
+                '[data-testid="stSidebar"] [data-testid="stSelectbox"]',
+            ):
                 assert page.locator(hidden).count() == 0, hidden
         finally:
             ctx.close()
@@ -71,8 +77,10 @@ def test_login_gates_every_page(browser, app_auth):
 
 def orders_csv(path, ids) -> str:
     """A minimal orders CSV with one shipped order per id; returns its path."""
-    path.write_text("order_id,customer_id,ordered_at,total_amount,status\n"
-                    + "".join(f"{i},c{n},2025-01-05,1000,shipped\n" for n, i in enumerate(ids)))
+    path.write_text(
+        "order_id,customer_id,ordered_at,total_amount,status\n"
+        + "".join(f"{i},c{n},2025-01-05,1000,shipped\n" for n, i in enumerate(ids))
+    )
     return str(path)
 
 

@@ -5,6 +5,7 @@ Modes (workbench.toml `[auth] mode`):
 - "password": one shared password, `workbench_password` in .streamlit/secrets.toml (small teams).
 - "oidc": Streamlit's built-in OIDC login (`st.login`), configured under `[auth]` in secrets.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -75,8 +76,9 @@ def gate(cfg: config.Config | None = None) -> bool:
     cfg = cfg or config.current()
     if cfg.auth == "none" or _authorized(cfg):
         return True
-    st.navigation([st.Page(_login_page, title=tr("auth.title"), url_path="login", default=True)],
-                  position="hidden").run()
+    st.navigation(
+        [st.Page(_login_page, title=tr("auth.title"), url_path="login", default=True)], position="hidden"
+    ).run()
     return False
 
 

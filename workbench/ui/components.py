@@ -1,4 +1,5 @@
 """Widgets every page shares: table with CSV download, empty state, errors, the CLI line."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -102,9 +103,18 @@ def labels(df: pd.DataFrame, prefix: str) -> dict[str, str]:
     return out
 
 
-def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (), percent: tuple[str, ...] = (),
-          key: str | None = None, ratio: tuple[str, ...] = (), csv: pd.DataFrame | None = None,
-          total: int | None = None, full: Callable[[], pd.DataFrame] | None = None) -> None:
+def table(
+    df: pd.DataFrame,
+    name: str,
+    prefix: str,
+    money: tuple[str, ...] = (),
+    percent: tuple[str, ...] = (),
+    key: str | None = None,
+    ratio: tuple[str, ...] = (),
+    csv: pd.DataFrame | None = None,
+    total: int | None = None,
+    full: Callable[[], pd.DataFrame] | None = None,
+) -> None:
     """A table with labelled columns, yen formatting, and a CSV download of the plain numbers.
 
     csv: what the download holds when the shown frame carries formatted text (default: df itself).
@@ -118,7 +128,9 @@ def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (),
     for col, label in labels(df, prefix).items():
         if col in money:
             yen = s.currency_symbol == "¥" and s.currency_decimals == 0
-            config[col] = st.column_config.NumberColumn(label, format="yen" if yen else f"{s.currency_symbol}%.{s.currency_decimals}f")
+            config[col] = st.column_config.NumberColumn(
+                label, format="yen" if yen else f"{s.currency_symbol}%.{s.currency_decimals}f"
+            )
         elif col in percent:
             config[col] = st.column_config.NumberColumn(label, format="%.1f%%")
         elif col in ratio:
@@ -133,18 +145,25 @@ def table(df: pd.DataFrame, name: str, prefix: str, money: tuple[str, ...] = (),
     # in every row; it stays in the CSV
     shown = df[[c for c in df.columns if df[c].notna().any()]] if len(df) else df
     shown = shown.head(MAX_SHOWN)
-    st.dataframe(shown, column_config={c: v for c, v in config.items() if c in shown.columns}, hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        shown, column_config={c: v for c, v in config.items() if c in shown.columns}, hide_index=True, width="stretch"
+    )
     rows = len(df) if total is None else total
     if rows > len(shown):
         st.caption(tr("common.capped", shown=f"{len(shown):,}", total=f"{rows:,}"))
     if downloadable(rows):
+
         def whole() -> pd.DataFrame:
             return full() if full is not None else df if csv is None else csv
 
         # built when clicked (in its own thread), not on every rerun
-        st.download_button(tr("common.download_csv"), lambda: export.to_csv_excel(whole()), file_name=f"{name}.csv",
-                           mime="text/csv", key=key or f"dl_{name}")
+        st.download_button(
+            tr("common.download_csv"),
+            lambda: export.to_csv_excel(whole()),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=key or f"dl_{name}",
+        )
 
 
 def downloadable(rows: int) -> bool:

@@ -4,6 +4,7 @@ The page files sit one folder below `pages/` on purpose: Streamlit treats Python
 a `pages/` folder beside the entry script as old-style pages and, on a fresh server, would run a
 deep-linked page without app.py (no sidebar, no login gate) until st.navigation has run once.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,5 +26,7 @@ def page_key(path: Path) -> str:
 
 def pages() -> list:
     files = page_files()
-    return [st.Page(str(p), title=tr(f"nav.{page_key(p)}"), url_path=page_key(p), default=(i == 0))
-            for i, p in enumerate(files)]
+    return [
+        st.Page(str(p), title=tr(f"nav.{page_key(p)}"), url_path=page_key(p), default=(i == 0))
+        for i, p in enumerate(files)
+    ]

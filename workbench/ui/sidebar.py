@@ -1,4 +1,5 @@
 """The sidebar: dataset, as-of date, counted statuses, language."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -20,20 +21,40 @@ def render() -> None:
     with st.sidebar:
         if "lang" not in st.session_state:
             st.session_state["lang"] = state.lang()
-        st.selectbox(tr("sidebar.language"), LANGUAGES, key="lang", on_change=_on_lang,
-                     format_func=lambda v: {"ja": "日本語", "en": "English"}[v])
+        st.selectbox(
+            tr("sidebar.language"),
+            LANGUAGES,
+            key="lang",
+            on_change=_on_lang,
+            format_func=lambda v: {"ja": "日本語", "en": "English"}[v],
+        )
         _dataset_picker()
         ds, _ = state.current_dataset()
         default_as_of = ds.default_as_of
-        st.date_input(tr("sidebar.as_of"), value=default_as_of, key="setting_as_of", help=tr("sidebar.as_of.help"),
-                      format="YYYY-MM-DD")
+        st.date_input(
+            tr("sidebar.as_of"),
+            value=default_as_of,
+            key="setting_as_of",
+            help=tr("sidebar.as_of.help"),
+            format="YYYY-MM-DD",
+        )
         if "setting_counted_statuses" not in st.session_state:
-            st.session_state["setting_counted_statuses"] = list(state.base_settings().counted_statuses or DEFAULT_COUNTED_STATUSES)
+            st.session_state["setting_counted_statuses"] = list(
+                state.base_settings().counted_statuses or DEFAULT_COUNTED_STATUSES
+            )
         names = {v: tr(f"status.{v}") for v in STATUSES}  # labels fixed at render time (AppTest-safe)
-        st.multiselect(tr("sidebar.counted_statuses"), STATUSES, key="setting_counted_statuses",
-                       format_func=names.__getitem__)
-        st.caption(tr("sidebar.summary", name=ds.name, orders=f"{ds.row_counts['orders']:,}",
-                      first=ds.first_order_date, last=ds.default_as_of))
+        st.multiselect(
+            tr("sidebar.counted_statuses"), STATUSES, key="setting_counted_statuses", format_func=names.__getitem__
+        )
+        st.caption(
+            tr(
+                "sidebar.summary",
+                name=ds.name,
+                orders=f"{ds.row_counts['orders']:,}",
+                first=ds.first_order_date,
+                last=ds.default_as_of,
+            )
+        )
 
 
 def _dataset_picker() -> None:
@@ -44,15 +65,23 @@ def _dataset_picker() -> None:
         options.append("upload")
     current = (st.session_state.get("dataset_key") or "sample").split(":", 1)[0]
     names = {v: tr(f"sidebar.dataset.{v}") for v in options}
-    choice = st.radio(tr("sidebar.dataset"), options, index=options.index(current) if current in options else 0,
-                      format_func=names.__getitem__, key="dataset_choice")
+    choice = st.radio(
+        tr("sidebar.dataset"),
+        options,
+        index=options.index(current) if current in options else 0,
+        format_func=names.__getitem__,
+        key="dataset_choice",
+    )
     if choice == "sample":
         st.session_state["dataset_key"] = "sample"
     elif choice == "upload":
         st.session_state["dataset_key"] = st.session_state.get("upload_key")
     else:
-        path = st.text_input(tr("sidebar.dataset.path"), key="dataset_path",
-                             value=(st.session_state.get("dataset_key") or "")[len("folder:"):] if current == "folder" else "")
+        path = st.text_input(
+            tr("sidebar.dataset.path"),
+            key="dataset_path",
+            value=(st.session_state.get("dataset_key") or "")[len("folder:") :] if current == "folder" else "",
+        )
         if st.button(tr("sidebar.dataset.load"), key="dataset_load") and path:
             try:
                 state.load_shared(path)

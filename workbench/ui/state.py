@@ -5,6 +5,7 @@ resources (st.cache_resource by path); an upload lives only in its session's sta
 results are cached per (dataset key, settings, query, parameters); an upload's key holds a
 random token, so no other session can hit its cache entries.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,7 +59,7 @@ def current_dataset() -> tuple[ds_mod.Dataset, str]:
         return upload, chosen
     if chosen and chosen.startswith("folder:"):
         try:
-            return load_shared(chosen[len("folder:"):]), chosen
+            return load_shared(chosen[len("folder:") :]), chosen
         except Exception:  # noqa: BLE001 - fall back to the sample; the sidebar reported the error
             st.session_state["dataset_key"] = None
     return load_shared(SAMPLE_DIR), "sample"
@@ -67,8 +68,11 @@ def current_dataset() -> tuple[ds_mod.Dataset, str]:
 def settings() -> Settings:
     """Base settings with this session's sidebar choices applied."""
     s = base_settings()
-    changes = {k: st.session_state[f"setting_{k}"] for k in ("as_of", "counted_statuses")
-               if st.session_state.get(f"setting_{k}") is not None}
+    changes = {
+        k: st.session_state[f"setting_{k}"]
+        for k in ("as_of", "counted_statuses")
+        if st.session_state.get(f"setting_{k}") is not None
+    }
     if "counted_statuses" in changes:
         changes["counted_statuses"] = tuple(changes["counted_statuses"])
     changes["language"] = lang()
