@@ -7,12 +7,13 @@ PORT ?= 8501
 
 .PHONY: run serve install test e2e e2e-deps load bench sample lint clean
 
-# Install once; again only when requirements.txt changes.
+# Install once; again only when a requirements file changes. Runtime packages are in
+# requirements.txt (all the Docker image has), development ones in requirements-dev.txt.
 install: $(STAMP)
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $(STAMP)
 
 run: install
@@ -41,7 +42,13 @@ e2e-deps:
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	    || echo "could not install chromium/fonts-noto-cjk: browser tests will be skipped"; }
 
-test: install e2e-deps
+# ruff format + check, and the import contracts of pyproject.toml (core ↛ streamlit, CLI ↛ UI, importer ↛ UI)
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: lint e2e-deps
 	$(BIN)/python -m pytest -q
 
 sample: install

@@ -140,7 +140,7 @@ def test_abc_curve_points_thin_the_chart_rows(sample_ds):
     assert (merged["cumulative_share"] == merged["cumulative_share_full"]).all()
     assert thin["position"].iloc[0] == 1 and thin["position"].iloc[-1] == len(full)
     # every rank's last customer is kept, so the colours change where they should
-    for rank, part in full.groupby("rank"):
+    for _rank, part in full.groupby("rank"):
         assert part["position"].max() in set(thin["position"])
 
 
@@ -197,7 +197,6 @@ def test_page_calls_are_what_the_pages_run(sample_ds):
     what every page really runs (on the sample) and compare, so the benchmark of "page queries"
     cannot drift from the pages."""
     from tests.test_app import PAGES, open_app
-
     from workbench import bench
     from workbench.settings import Settings
     from workbench.ui import state

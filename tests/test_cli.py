@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from workbench import testdata
@@ -141,7 +140,6 @@ def test_argparse_usage_error_exit_2():
 def test_query_streams_a_list_in_batches_with_the_same_text(golden_dir):
     """The command line writes a query's result a batch at a time (an extraction list of millions
     of customers never sits in memory whole): the same CSV and JSON as for the result in one frame."""
-    import io
 
     from workbench import dataset, export
 

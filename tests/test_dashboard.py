@@ -4,8 +4,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from tests.conftest import ROOT
 
+from tests.conftest import ROOT
 from workbench import dataset, testdata
 from workbench.settings import Settings
 

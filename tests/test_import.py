@@ -1,7 +1,6 @@
 """The importer and `python -m workbench import`: encodings, Japanese headers, coercion, all-or-nothing."""
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pandas as pd

@@ -130,7 +130,8 @@ def test_partition_identities_on_sample(sample_ds, grain):
 
 
 def test_identities_on_random_data():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     statuses = ["delivered", "shipped", "cancelled", "returned"]
 
@@ -166,7 +167,6 @@ def test_a_daily_chart_of_years_shows_its_latest_periods():
     """Two years by day are 730 periods: the chart keeps the latest MAX_PERIODS and says so (a
     long daily chart is unreadable and would pass Altair's row limit); the table keeps them all."""
     from tests.test_app import open_page
-
     from workbench.ui import charts
 
     at = open_page("pages/views/10_new_repeat.py", "en")

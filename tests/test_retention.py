@@ -55,7 +55,8 @@ def test_identity_on_the_sample(sample_ds):
 
 
 def test_identity_on_random_contracts():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     @settings(max_examples=20, deadline=None)
     @given(

@@ -37,7 +37,7 @@ def test_pages_have_no_sql():
 
 
 def test_every_setting_documented():
-    for name, default, doc in settings.describe():
+    for name, _default, doc in settings.describe():
         assert doc.strip(), name
 
 

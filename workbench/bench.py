@@ -23,8 +23,8 @@ import duckdb
 import pandas as pd
 
 from . import bigsample, pandas_ref, runner
-from .limits import MAX_SHOWN
 from .dataset import load_folder, table_files
+from .limits import MAX_SHOWN
 from .settings import Settings
 
 
@@ -292,13 +292,12 @@ def run_size(
         ds, load_s = _timed(
             lambda: load_folder(folder, memory_limit=memory_limit, temp_directory=str(temp_dir) if temp_dir else None)
         )
-        _, facts_s = _timed(lambda: ds.facts_schema(settings))
+        _, facts_s = _timed(lambda ds=ds: ds.facts_schema(settings))
         builds.append((load_s, facts_s))
         log(f"  build {i + 1}: load {load_s:.2f} s, facts {facts_s:.2f} s, load + facts {load_s + facts_s:.2f} s")
         if ds.database != ":memory:" or i == max(1, load_runs) - 1:
             break
         ds.close()
-        del ds
     load_s, facts_s = sorted(builds, key=sum)[(len(builds) - 1) // 2]
     res = SizeResult(
         orders,
@@ -348,7 +347,7 @@ def run_size(
         key = (name, repr(sorted(params.items())))
         if key not in seen:
             # as the page runs it: the whole result as a frame
-            df, cold, warm = _cold_warm(lambda: ds.run(name, params, settings), warm_runs)
+            df, cold, warm = _cold_warm(lambda name=name, params=params: ds.run(name, params, settings), warm_runs)
             seen[key] = QueryResult(name, len(df), cold, warm, peak_rss_gib())
             log(f"  {page:10s} {name:24s} rows {len(df):>9,}  cold {cold:7.3f} s  warm {warm:7.3f} s")
         m = seen[key]

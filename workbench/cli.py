@@ -37,7 +37,8 @@ def _settings(args):
 def cmd_sample(args) -> int:
     if args.orders is not None:
         # a big shop: the sample replicated in DuckDB to exactly --orders orders, as part files
-        from .bigsample import DEFAULT_BLOCK, write as write_big
+        from .bigsample import DEFAULT_BLOCK
+        from .bigsample import write as write_big
 
         if args.orders < 1:
             raise WorkbenchError("cli.bad_orders", value=str(args.orders))

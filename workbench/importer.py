@@ -118,7 +118,6 @@ def transcode(src: Path, dst: Path | None, encoding: str, file_label: str) -> li
     """Decode `src` in chunks (writing UTF-8 to `dst` when given); undecodable bytes as a problem."""
     bad: list[tuple[int, str]] = []
     count = 0
-    lines_before = 0
 
     dec = codecs.getincrementaldecoder(encoding)(errors="strict")
     out = dst.open("w", encoding="utf-8", newline="") if dst else None
@@ -312,7 +311,7 @@ def open_source(
             con.execute(
                 f"create table {view} as select "
                 + ", ".join(f"cast({_qi(c)} as varchar) as {_qi(c)}" for c in cols)
-                + f" from read_parquet($p)",
+                + " from read_parquet($p)",
                 {"p": str(path)},
             )
         elif ext == ".xlsx":

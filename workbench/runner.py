@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -121,7 +121,7 @@ def parse(path: Path) -> QuerySpec:
     return QuerySpec(path.stem, m["doc"].strip(), tuple(params), tuple(columns), sql, path, build)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spec_cached(path: Path, mtime: float) -> QuerySpec:
     return parse(path)
 

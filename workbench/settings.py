@@ -72,7 +72,7 @@ class Settings:
     timezone: str = _s("Asia/Tokyo", "Shop-local time zone; hours and days are local.")
     language: str = _s("ja", "UI language: ja or en.", choices=("ja", "en"))
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
 
 

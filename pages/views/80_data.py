@@ -76,7 +76,7 @@ cache = st.session_state.setdefault("data_cache", {})
 plans, ready = [], bool(files)
 table_names = {t: t for t in TABLES}
 none = tr("data.none")
-for i, f in enumerate(files or []):
+for _i, f in enumerate(files or []):
     try:  # hosted limits (workbench.toml [limits]); local use has generous defaults
         config.check_upload_size(f.size)
     except config.LimitError as exc:

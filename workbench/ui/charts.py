@@ -381,7 +381,6 @@ def cohort_heatmap(
         base = base.transform_calculate(shown=f"datum.{value} / datum.{share_of} * 100")
     else:
         base = base.transform_calculate(shown=f"datum.{value}")
-    fmt = ".0f"
     rect = base.mark_rect().encode(
         x=alt.X("months_since_first:O", title=month_title),
         y=alt.Y("cohort:N", title=cohort_title),
