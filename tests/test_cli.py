@@ -153,3 +153,37 @@ def test_query_streams_a_list_in_batches_with_the_same_text(golden_dir):
             assert csv.getvalue() == export.to_csv(df) and js.getvalue() == export.to_json(df), (name, batch_rows)
     r = cli("query", "extract_customers", "--data", golden_dir, "--format", "json")
     assert json.loads(r.stdout) == json.loads(export.to_json(ds.run("extract_customers")))
+
+
+@pytest.mark.parametrize("folder", ["o'brien", 'say "hi"', "shop [2024] 50%"])
+def test_paths_with_quotes_work_everywhere(tmp_path, folder):
+    """File paths are bound as parameters, never written into SQL: a quote in a folder's name is just a character."""
+    base = tmp_path / folder
+    shop = base / "shop"
+    r = cli("sample", "--out", shop, "--customers", "40")
+    assert r.returncode == 0, r.stderr
+    r = cli("validate", "--data", shop)
+    assert r.returncode == 0 and "orders:" in r.stdout, r.stderr
+    r = cli("query", "sales_summary", "--data", shop, "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout), r.stderr
+    src = base / "受注 'export'.csv"
+    src.write_text(
+        '注文番号,会員番号,注文日時,合計金額\nA1,K1,2024/3/5,"1,200"\nA2,K2,2024/3/6,500\n', encoding="utf-8"
+    )
+    r = cli("import", "--table", "orders", "--source", src, "--into", base / "imported")
+    assert r.returncode == 0, r.stderr
+    r = cli("validate", "--data", base / "imported")
+    assert r.returncode == 0 and "orders: 2 rows OK" in r.stdout, r.stderr
+
+
+@pytest.mark.parametrize("lang,needle", [("en", "Cannot read or write"), ("ja", "読み書きできません")])
+def test_a_path_that_cannot_be_written_exits_2_with_a_message(tmp_path, lang, needle):
+    blocker = tmp_path / "o'brien"
+    blocker.write_text("a file where a folder should be")
+    for args in (
+        ("sample", "--out", blocker, "--customers", "5"),
+        ("import", "--table", "orders", "--source", blocker, "--into", blocker / "sub"),
+    ):
+        r = cli(*args, lang=lang)
+        assert r.returncode == 2, (args, r.stderr)
+        assert needle in r.stderr and "o'brien" in r.stderr and "Traceback" not in r.stderr

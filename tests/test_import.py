@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench import cli, dataset, importer, testdata
+from workbench import cli, dataset, dataset_info, importer, testdata
 
 HEAD = "注文番号,会員番号,注文日時,合計金額,ステータス,メモ\n"
 # 3 orders; amounts ¥1,200 (full-width yen), 3,400円, ¥５００ (full-width digits) → 1200, 3400, 500
@@ -217,7 +217,7 @@ def test_load_files_all_or_nothing(tmp_path):
     assert problems == [] and ds.present == ("orders",)
     from workbench.settings import Settings
 
-    info = importer.shape(ds, Settings())
+    info = dataset_info.shape(ds, Settings())
     # 3 orders, A2 cancelled → 2 counted; customers K1, K2; 2024-03-05 .. 2024-03-07
     assert (info["counted_orders"], info["customers"], str(info["first"]), str(info["last"])) == (
         2,
@@ -228,7 +228,7 @@ def test_load_files_all_or_nothing(tmp_path):
     import io
     import zipfile
 
-    names = zipfile.ZipFile(io.BytesIO(importer.zip_parquet(ds))).namelist()
+    names = zipfile.ZipFile(io.BytesIO(dataset_info.zip_parquet(ds))).namelist()
     assert names == ["orders.parquet"]
 
 

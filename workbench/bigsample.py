@@ -25,6 +25,7 @@ import duckdb
 
 from . import sample
 from .contract import TABLES
+from .quoting import ident
 
 DEFAULT_BLOCK = 20_000  # customers in the replicated block (about 51k orders)
 PART_SIZE = "128MB"  # Parquet part files are cut near this size
@@ -53,7 +54,7 @@ def write(
     con = duckdb.connect(":memory:")
     try:
         if threads:
-            con.execute(f"set threads = {int(threads)}")
+            con.execute("set threads = $n", {"n": int(threads)})
         for name, df in block.items():
             con.register(f"blk_{name}_src", sample.to_arrow(name, df))
             con.execute(f"create table blk_{name} as select * from blk_{name}_src")
@@ -121,17 +122,17 @@ def write(
             sql = selects[name]
             used = {k: v for k, v in {**params, "scale": n / b}.items() if f"${k}" in sql}
             # column order and types of the contract
-            cols = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in TABLES[name].columns)
+            cols = ", ".join(f"cast({ident(c.name)} as {c.type}) as {ident(c.name)}" for c in TABLES[name].columns)
             target.mkdir()
             con.execute(
-                f"copy (select {cols} from ({sql})) to '{target}' "
+                f"copy (select {cols} from ({sql})) to $target "
                 f"(format parquet, compression zstd, file_size_bytes '{PART_SIZE}', filename_pattern 'part_{{i}}')",
-                used,
+                {**used, "target": str(target)},
             )
             counts[name] = sum(
                 r[0]
                 for r in con.execute(
-                    "select num_rows from parquet_file_metadata($f)", {"f": str(target / "*.parquet")}
+                    "select num_rows from parquet_file_metadata($f)", {"f": [str(p) for p in target.glob("*.parquet")]}
                 ).fetchall()
             )
         return counts

@@ -106,14 +106,15 @@ def cmd_query(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importer import ImportFailed, Problem, run_import
+    from .errors import ImportFailed, Problem
+    from .importer import run_import
 
     lang = _lang(args)
     mapping = {}
     for pair in args.map or []:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise ImportFailed([Problem(Path(args.source).name, "bad_map", info=pair)])
+            raise ImportFailed([Problem("bad_map", file=Path(args.source).name, info=pair)])
         mapping[key.strip()] = value.strip()
     res = run_import(args.table, args.source, args.into, args.encoding, mapping, args.sheet)
     print(
@@ -235,4 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except SettingsError as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # a folder that cannot be made or written, a file that cannot be read
+        why = exc.strerror or type(exc).__name__
+        print(t("cli.os_error", _lang(args), path=exc.filename or "-", why=why), file=sys.stderr)
         return EXIT_USAGE

@@ -27,6 +27,7 @@ import pandas as pd
 from .contract import TABLES
 from .dataset import FACTS
 from .errors import WorkbenchError
+from .quoting import ident
 
 ROOT = Path(__file__).resolve().parents[1]
 # Table functions that read files or the network (external access is off too; this gives a clear message).
@@ -106,10 +107,10 @@ def snapshot(ds, settings, folder: str | Path) -> Path:
     alias = f"snap_{time.time_ns()}"
     cur = ds.cursor(settings)
     try:
-        cur.execute(f"attach '{path}' as {alias}")  # path is ours (temp folder), never user text
+        cur.execute(f"attach $path as {alias}", {"path": str(path)})
         try:
             for name in (*TABLES, *FACTS):
-                cur.execute(f'create table {alias}."{name}" as select * from "{name}"')
+                cur.execute(f"create table {alias}.{ident(name)} as select * from {ident(name)}")
         finally:
             cur.execute(f"detach {alias}")
     finally:

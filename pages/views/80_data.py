@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from workbench import config, importer
+from workbench import config, dataset_info, importer
 from workbench.contract import TABLES
 from workbench.ui.components import error
 from workbench.ui.state import current_dataset, lang, load_shared, settings, tr
@@ -26,7 +26,7 @@ def page_name(key: str) -> str:
 st.subheader(tr("data.current"))
 try:
     ds, key = current_dataset()
-    info = importer.shape(ds, s)
+    info = dataset_info.shape(ds, s)
 except Exception as exc:  # noqa: BLE001 - a message, never a traceback
     error(exc)
     st.stop()
@@ -49,7 +49,7 @@ rows = [
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 if key.startswith("upload:"):
     if st.session_state.get("data_zip_key") != key:
-        st.session_state["data_zip"] = importer.zip_parquet(ds)
+        st.session_state["data_zip"] = dataset_info.zip_parquet(ds)
         st.session_state["data_zip_key"] = key
     st.download_button(
         tr("data.download_zip"),
